@@ -1,0 +1,80 @@
+"""Core knowledge-base types: small frozen dataclasses."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SECTIONS = ("main", "related", "recommend", "article")
+TOPICS = ("autograd", "torch-other", "off-topic")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text came from: a document and a section of it."""
+
+    file: str
+    section: str
+
+    def cite(self) -> str:
+        """Human citation, e.g. `003_fb5e48b6d614cee3.txt · related`."""
+        return f"{self.file} · {self.section}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Q&A pair as found on a page, before cleaning."""
+
+    question: str
+    answer: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Code:
+    """A program recovered from the text: reflowed if it parses, raw otherwise."""
+
+    text: str
+    raw: str
+    parsed: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A value an answer quotes: its target, as written, and parsed."""
+
+    target: str
+    quoted: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable unit: one Q&A (or part of a long one) with its citations."""
+
+    id: str
+    question: str
+    text: str
+    sources: tuple[Source, ...]
+    topic: str
+    tags: tuple[str, ...] = ()
+    code: Code | None = None
+    claims: tuple[Claim, ...] = field(default_factory=tuple)
+
+    @property
+    def source(self) -> str:
+        """The first source document's file name."""
+        return self.sources[0].file
+
+    @property
+    def section(self) -> str:
+        """The first source's section."""
+        return self.sources[0].section
+
+
+def content_hash(*parts: str) -> str:
+    """A short stable hash of some text parts."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:16]
