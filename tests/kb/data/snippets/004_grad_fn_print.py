@@ -9,4 +9,4 @@ print(b.grad_fn)  # <AddBackward0 object at ...>
 print(c.grad_fn)  # <MulBackward0 object at ...>
 print(out.grad_fn)  # <MeanBackward0 object at ...>
 out.backward()
-print(a.grad)  # tensor([4.5000, 6.0000])
+print(a.grad)  # tensor([ 9., 12.])

@@ -2,7 +2,7 @@ import torch
 
 torch.manual_seed(0)
 w = torch.nn.Parameter(torch.randn(2))
-opt = torch.optim.SGD([w], lr=0.5)
+opt = torch.optim.SGD([w], lr=0.1)
 scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
 for epoch in range(6):
     opt.zero_grad()
