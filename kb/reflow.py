@@ -20,6 +20,7 @@ import io
 import keyword
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,10 +124,12 @@ def _names(piece: str) -> list[str]:
 
 
 def _try_parse(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def is_strong(piece: Piece, known: set[str]) -> bool:
@@ -230,9 +233,16 @@ class _Segmenter:
             if not _starts_statement(text, q) or not text[pos + 1 : q].strip():
                 continue
             rest = self.run(q)
-            if rest and rest[0].kind != "comment" and is_strong(rest[0], self._known(pos)):
+            if rest and is_strong(rest[0], self._known(pos)):
                 return [Piece("comment", text[pos:q].strip()), *rest]
+            if rest is None and self._strong_start(q, pos):
+                return None  # code follows the comment, but what comes after it is not code
         return [Piece("comment", text[pos:].strip())]
+
+    def _strong_start(self, q: int, pos: int) -> bool:
+        ends, _ = _ends(self.text, q)
+        pieces = (self._parse(self.text[q:end].strip()) for end in ends)
+        return any(p is not None and is_strong(p, self._known(pos)) for p in pieces)
 
     def _known(self, pos: int) -> set[str]:
         if pos not in self.known:
