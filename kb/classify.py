@@ -1,0 +1,73 @@
+"""Decide what a record is about: `autograd`, `torch-other` or `off-topic`, from its own words."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TOPICS_FILE = Path(__file__).parent / "data" / "topics.toml"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A record's topic, its tags, and why."""
+
+    topic: str
+    tags: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    strong: tuple[re.Pattern, ...]
+    weak: tuple[re.Pattern, ...]
+    other: tuple[re.Pattern, ...]
+    autograd: dict[str, re.Pattern]
+    tags: dict[str, tuple[re.Pattern, ...]]
+
+
+def term_pattern(term: str) -> re.Pattern:
+    """ASCII terms match as whole identifiers (`grad` not in `gradle`); others as substrings."""
+    escaped = re.escape(term)
+    if term.isascii():
+        return re.compile(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])", re.I)
+    return re.compile(escaped, re.I)
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = TOPICS_FILE) -> Rules:
+    """Read the topic terms and tags from their data file."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    compile_all = lambda terms: tuple(term_pattern(t) for t in terms)  # noqa: E731
+    return Rules(
+        strong=compile_all(data["anchors"]["strong"]),
+        weak=compile_all(data["anchors"]["weak"]),
+        other=compile_all(data["anchors"]["other_frameworks"]),
+        autograd={t: term_pattern(t) for t in data["autograd"]["terms"]},
+        tags={tag: compile_all(terms) for tag, terms in data["tags"].items()},
+    )
+
+
+def _hits(patterns, text: str) -> list[str]:
+    return [p.pattern for p in patterns if p.search(text)]
+
+
+def classify(question: str, answer: str, *, rules: Rules | None = None) -> Verdict:
+    """Classify a Q&A record by the torch and autograd terms it uses."""
+    rules = rules or load_rules()
+    text = f"{question}\n{answer}"
+    if not answer.strip():
+        return Verdict("off-topic", (), "no answer")
+    in_question = [t for t, p in rules.autograd.items() if p.search(question)]
+    in_answer = [t for t, p in rules.autograd.items() if p.search(answer)]
+    strong, weak = _hits(rules.strong, text), _hits(rules.weak, text)
+    if not strong and _hits(rules.other, text):
+        return Verdict("off-topic", (), "another framework")
+    if not strong and not (weak and (in_question or in_answer)):
+        return Verdict("off-topic", (), "no torch terms")
+    tags = tuple(tag for tag, pats in rules.tags.items() if _hits(pats, text))
+    if in_question or len(set(in_answer)) >= 2:
+        return Verdict("autograd", tags, "autograd terms: " + ", ".join(sorted(set(in_question + in_answer))))
+    return Verdict("torch-other", tags, "torch without autograd terms")
