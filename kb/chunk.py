@@ -1,0 +1,47 @@
+"""Turn kept entries into retrievable chunks: one per Q&A, long answers split at paragraphs."""
+from __future__ import annotations
+
+import re
+
+from kb.code import find_code
+from kb.dedupe import Entry
+from kb.types import Chunk, content_hash
+
+FENCED = re.compile(r"```.*?```", re.S)
+MAX_CHARS = 1000
+
+
+def paragraphs(text: str) -> list[str]:
+    """Lines of the answer, with a fenced code block never split."""
+    blocks, pos = [], 0
+    for m in FENCED.finditer(text):
+        blocks += text[pos : m.start()].split("\n") + [m.group(0)]
+        pos = m.end()
+    blocks += text[pos:].split("\n")
+    return [b.strip() for b in blocks if b.strip()]
+
+
+def split_text(text: str, *, max_chars: int = MAX_CHARS) -> list[str]:
+    """Group paragraphs into parts of at most `max_chars` (a single long paragraph stays whole)."""
+    parts: list[str] = []
+    for para in paragraphs(text):
+        if parts and len(parts[-1]) + len(para) + 1 <= max_chars:
+            parts[-1] += "\n" + para
+        else:
+            parts.append(para)
+    return parts or [""]
+
+
+def make_chunks(entry: Entry, *, max_chars: int = MAX_CHARS) -> list[Chunk]:
+    """Chunks for one entry; the code goes with the part that shows it."""
+    code = find_code(entry.question, entry.answer)
+    parts = split_text(entry.answer, max_chars=max_chars)
+    home = next((i for i, p in enumerate(parts) if code and code.raw[:40] in p), 0)
+    chunks = []
+    for i, part in enumerate(parts):
+        question = entry.question if len(parts) == 1 else f"{entry.question} ({i + 1}/{len(parts)})"
+        chunks.append(Chunk(
+            id=content_hash(entry.sources[0].file, question, part),
+            question=question, text=part, sources=entry.sources, topic=entry.topic,
+            tags=entry.tags, code=code if i == home else None))
+    return chunks

@@ -1,0 +1,105 @@
+"""From document folders to chunks: parse, classify, drop, merge, chunk — with a report."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.chunk import make_chunks
+from kb.classify import classify
+from kb.dedupe import Entry, merge_duplicates
+from kb.parse import PARSERS, parse_file
+from kb.types import Chunk, Record
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Report:
+    """What a build found, kept, dropped and why."""
+
+    documents: int = 0
+    records: int = 0
+    kept: int = 0
+    dropped: Counter = field(default_factory=Counter)
+    merged: int = 0
+    chunks: int = 0
+    code_blocks: int = 0
+    code_parsed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    drops: list[tuple[str, str, str]] = field(default_factory=list)  # (source, question, reason)
+
+    def lines(self) -> list[str]:
+        """The summary as printable lines."""
+        dropped = ", ".join(f"{n} {reason}" for reason, n in self.dropped.most_common()) or "none"
+        out = [f"documents: {self.documents}", f"records found: {self.records}",
+               f"kept: {self.kept}", f"dropped: {sum(self.dropped.values())} ({dropped})",
+               f"merged duplicates: {self.merged}", f"chunks: {self.chunks}",
+               f"code blocks that parse after reflow: {self.code_parsed}/{self.code_blocks}"]
+        out += [f"skipped {path}: {reason}" for path, reason in self.skipped]
+        return out
+
+
+def document_paths(dirs: list[Path], report: Report) -> list[Path]:
+    """Every supported file under the folders, with unusable ones noted in the report."""
+    paths = []
+    for folder in dirs:
+        if not folder.is_dir():
+            report.skipped.append((str(folder), "not a folder"))
+            continue
+        found = sorted(p for p in folder.rglob("*") if p.is_file())
+        if not any(p.suffix.lower() in PARSERS for p in found):
+            report.skipped.append((str(folder), "no .txt, .md or .html documents"))
+        for path in found:
+            if path.suffix.lower() not in PARSERS:
+                continue
+            if path.stat().st_size > MAX_FILE_BYTES:
+                report.skipped.append((str(path), f"larger than {MAX_FILE_BYTES // 2**20} MB"))
+            elif path.stat().st_size == 0:
+                report.skipped.append((str(path), "empty file"))
+            else:
+                paths.append(path)
+    return paths
+
+
+def load_records(dirs: list[Path], report: Report) -> list[Record]:
+    """Parse every document; unreadable ones are skipped with their reason."""
+    records = []
+    for path in document_paths(dirs, report):
+        try:
+            found = parse_file(path)
+        except (ValueError, OSError) as exc:
+            report.skipped.append((str(path), str(exc)))
+            continue
+        report.documents += 1
+        records += found
+    report.records = len(records)
+    return records
+
+
+def clean(records: list[Record], report: Report) -> list[Entry]:
+    """Keep autograd and torch records (tagged), drop the rest with a reason, merge duplicates."""
+    entries = []
+    for record in records:
+        verdict = classify(record.question, record.answer)
+        if verdict.topic == "off-topic":
+            report.dropped[verdict.reason] += 1
+            report.drops.append((record.source.cite(), record.question[:80], verdict.reason))
+        else:
+            entries.append(Entry(record.question, record.answer, (record.source,),
+                                 verdict.topic, verdict.tags))
+    entries, report.merged = merge_duplicates(entries)
+    report.kept = len(entries)
+    return entries
+
+
+def build_chunks(dirs: list[Path] | None = None) -> tuple[list[Chunk], Report]:
+    """Run the whole cleaning pipeline over the bundled corpus plus any extra folders."""
+    report = Report()
+    entries = clean(load_records([CORPUS_DIR, *(dirs or [])], report), report)
+    chunks = [c for e in entries for c in make_chunks(e)]
+    report.chunks = len(chunks)
+    codes = [c.code for c in chunks if c.code]
+    report.code_blocks, report.code_parsed = len(codes), sum(c.parsed for c in codes)
+    return chunks, report
