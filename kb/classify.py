@@ -67,6 +67,9 @@ def classify(question: str, answer: str, *, rules: Rules | None = None) -> Verdi
         return Verdict("off-topic", (), "another framework")
     if not strong and not (weak and (in_question or in_answer)):
         return Verdict("off-topic", (), "no torch terms")
+    mentions = sum(len(p.findall(text)) for p in rules.strong + rules.weak)
+    if not _hits(rules.strong + rules.weak, question) and mentions < 2:
+        return Verdict("off-topic", (), "passing mention of torch")
     tags = tuple(tag for tag, pats in rules.tags.items() if _hits(pats, text))
     if in_question or len(set(in_answer)) >= 2:
         return Verdict("autograd", tags, "autograd terms: " + ", ".join(sorted(set(in_question + in_answer))))

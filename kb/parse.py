@@ -92,14 +92,37 @@ def parse_page(text: str, file: str) -> list[Record]:
     return records
 
 
+def _headings(lines: list[str]) -> list[tuple[int, int]]:
+    """(line index, level) of each Markdown heading outside code fences."""
+    found, in_fence = [], False
+    for i, line in enumerate(lines):
+        in_fence ^= line.lstrip().startswith("```")
+        match = re.match(r"^(#{1,4})\s+\S", line) if not in_fence else None
+        if match:
+            found.append((i, len(match.group(1))))
+    return found
+
+
+def _title_line(headings: list[tuple[int, int]]) -> int | None:
+    """The document's title: a first, top-level heading used once, with deeper headings after it."""
+    if len(headings) < 2:
+        return None
+    (first, level), levels = headings[0], [lv for _, lv in headings]
+    return first if levels.count(level) == 1 and level == min(levels) else None
+
+
 def parse_markdown(text: str, file: str) -> list[Record]:
     """Parse a Markdown Q&A file: each heading is a question, the text under it the answer."""
     records: list[Record] = []
-    question, body, in_fence = None, [], False
-    for line in normalize(text).split("\n"):
-        in_fence ^= line.lstrip().startswith("```")
-        heading = re.match(r"^#{1,4}\s+(.+)$", line) if not in_fence else None
-        if heading:
+    lines = normalize(text).split("\n")
+    headings = _headings(lines)
+    starts = {i for i, _ in headings} - {_title_line(headings)}
+    question, body = None, []
+    for i, line in enumerate(lines):
+        if i == _title_line(headings):
+            continue
+        if i in starts:
+            heading = re.match(r"^#{1,4}\s+(.+)$", line)
             if question:
                 records.append(Record(question, "\n".join(body).strip(), Source(file, "main")))
             question, body = heading.group(1).strip(), []

@@ -1,0 +1,70 @@
+"""Cleaning end to end: what is kept, dropped and merged, on the bundled corpus and unseen documents."""
+import json
+from pathlib import Path
+
+from kb.classify import classify
+from kb.parse import parse_file
+from kb.pipeline import Report, build_chunks, clean, load_records
+
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+EXPECTED = json.loads((UNSEEN / "expected.json").read_text())
+
+
+def test_bundled_corpus_keeps_every_autograd_qa_and_drops_the_rest():
+    chunks, report = build_chunks()
+    questions = {c.question.split(" (")[0] for c in chunks}
+    for q in ["通过计算例子中的梯度值为tensor([7.])", "梯度都存在tensor的grad_fn中loss.backward()",
+              "torch.detach后的梯度计算例子", "backward() 方法", "torch backward", "hhhhh",
+              "如何用torch.grad来实现雅克比矩阵,给个具体例子", "如何用torch.grad雅克比矩阵",
+              "grad_fn是什么意思,举例子详细说明", "pytorch的grad_fn"]:
+        assert q in questions
+    assert any(q.startswith("# Create tensors.") for q in questions)
+    assert not any("Euler" in c.question or "MySQL" in c.text or "电力" in c.question for c in chunks)
+    assert {c.topic for c in chunks if "torch.gather" in c.question} == {"torch-other"}
+    assert report.merged == 2 and report.records == 84
+    assert report.code_blocks >= 5 and report.code_parsed == report.code_blocks
+
+
+def test_the_duplicate_answer_cites_both_documents():
+    chunks, _ = build_chunks()
+    dup = [c for c in chunks if c.question == "梯度都存在tensor的grad_fn中loss.backward()"]
+    assert len(dup) == 1
+    assert {s.file[:3] for s in dup[0].sources} == {"000", "004"}
+
+
+def test_chunk_ids_are_stable_across_rebuilds():
+    assert [c.id for c in build_chunks()[0]] == [c.id for c in build_chunks()[0]]
+
+
+def test_unseen_documents_are_classified_as_a_reader_would():
+    for name, expect in EXPECTED.items():
+        found = parse_file(UNSEEN / name)
+        for item in expect["keep"]:
+            match = [r for r in found if item["question_contains"] in r.question]
+            assert match, (name, item)
+            assert classify(match[0].question, match[0].answer).topic == item["topic"], (name, item)
+        for title in expect["drop"]:
+            match = [r for r in found if title in r.question]
+            assert match, (name, title)
+            assert all(classify(r.question, r.answer).topic == "off-topic" for r in match), (name, title)
+
+
+def test_unseen_folder_builds_and_bad_files_are_skipped_with_reasons(tmp_path):
+    for name in ["100_retain_graph.txt", "103_no_time_line.txt"]:
+        (tmp_path / name).write_bytes((UNSEEN / name).read_bytes())
+    (tmp_path / "binary.txt").write_bytes(b"\x00" * 100)
+    (tmp_path / "latin1.md").write_bytes("caf\xe9 ## q".encode("latin-1"))
+    (tmp_path / "huge.txt").write_bytes(b"a" * (6 * 1024 * 1024))
+    (tmp_path / "empty.html").write_bytes(b"")
+    chunks, report = build_chunks([tmp_path])
+    reasons = dict((Path(p).name, r) for p, r in report.skipped)
+    assert "binary" in reasons["binary.txt"] and "UTF-8" in reasons["latin1.md"]
+    assert "larger" in reasons["huge.txt"] and "empty" in reasons["empty.html"]
+    assert any("retain_graph" in c.question for c in chunks)
+    assert report.documents == 7
+
+
+def test_an_empty_folder_is_reported():
+    report = Report()
+    load_records([Path("/nonexistent-folder")], report)
+    assert report.skipped == [("/nonexistent-folder", "not a folder")]
