@@ -1,0 +1,97 @@
+"""Build or refresh the index: incremental by content hash, atomic, one build at a time."""
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kb.index import embed_text, write_search_files
+from kb.pipeline import Report, build_chunks
+from kb.store import FORMAT, IndexUnavailable, load_stored, read_manifest, write_index
+from kb.types import content_hash
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    report: Report
+    path: Path | None
+    embedded: int
+    reused: int
+    up_to_date: bool
+    seconds: float
+
+
+class BuildLocked(Exception):
+    """Another build holds the lock."""
+
+
+@contextmanager
+def build_lock(data_dir: Path):
+    """Hold the data directory's build lock, or raise BuildLocked at once."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is running in {data_dir}") from None
+        yield
+
+
+def _previous_vectors(data_dir: Path, model: str) -> dict[str, np.ndarray]:
+    """Vectors of the live index by content key, when it was built with the same model."""
+    manifest = read_manifest(data_dir)
+    if not manifest or manifest.get("model") != model:
+        return {}
+    try:
+        stored = load_stored(data_dir)
+    except IndexUnavailable:
+        return {}
+    return dict(zip(stored.keys, stored.vectors))
+
+
+def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None,
+                force: bool = False, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Build the index from the bundled corpus plus `sources`; skip work that is already done."""
+    from kb.embed import dimension, embed
+
+    start = time.perf_counter()
+    chunks, report = build_chunks(sources)
+    keys = [content_hash(model, embed_text(c)) for c in chunks]
+    corpus_hash = content_hash(model, *keys, *(c.id for c in chunks))
+    with build_lock(data_dir):
+        manifest = read_manifest(data_dir)
+        if not force and manifest and manifest.get("corpus_hash") == corpus_hash:
+            return BuildResult(report, None, 0, len(chunks), True, time.perf_counter() - start)
+        known = {} if force else _previous_vectors(data_dir, model)
+        todo = [i for i, k in enumerate(keys) if k not in known]
+        dim = dimension(model)
+        vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            if k in known:
+                vectors[i] = known[k]
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, len(todo))
+
+        if todo:
+            vectors[todo] = embed([embed_text(chunks[i]) for i in todo], model=model, progress=step)
+        manifest = {"format": FORMAT, "model": model, "dim": dim, "corpus_hash": corpus_hash,
+                    "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "sources": sorted({s.file for c in chunks for s in c.sources})}
+        path = write_index(data_dir, manifest, chunks, keys, vectors,
+                           lambda folder: write_search_files(folder, chunks, vectors))
+    return BuildResult(report, path, len(todo), len(chunks) - len(todo), False,
+                       time.perf_counter() - start)
+
+

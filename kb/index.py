@@ -1,0 +1,85 @@
+"""The searchable index: dense vectors in FAISS and BM25 over Chinese-aware tokens."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kb.store import IndexUnavailable, Stored, load_stored
+from kb.tokens import tokenize
+from kb.types import Chunk
+
+
+def embed_text(chunk: Chunk) -> str:
+    """What the dense model sees for a chunk."""
+    return f"{chunk.question}\n{chunk.text}"[:2000]
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What the lexical index sees: the question counts twice, the code once."""
+    code = chunk.code.text if chunk.code else ""
+    return f"{chunk.question}\n{chunk.question}\n{chunk.text}\n{code}"
+
+
+def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    """Write the FAISS and BM25 files of an index directory."""
+    import bm25s
+    import faiss
+
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    faiss.write_index(dense, str(folder / "dense.faiss"))
+    lexical = bm25s.BM25()
+    lexical.index([tokenize(lexical_text(c)) or ["_"] for c in chunks], show_progress=False)
+    lexical.save(str(folder / "lexical"), show_progress=False)
+
+
+@dataclass
+class Index:
+    """A loaded index: chunks plus their dense and lexical search structures."""
+
+    stored: Stored
+    dense: object
+    lexical: object
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """The indexed chunks, in index order."""
+        return self.stored.chunks
+
+    @property
+    def manifest(self) -> dict:
+        """The index's manifest (model, dimension, corpus hash, counts)."""
+        return self.stored.manifest
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Index":
+        """Load the live index; raises IndexUnavailable with what to do when it cannot."""
+        import bm25s
+        import faiss
+
+        stored = load_stored(data_dir)
+        try:
+            dense = faiss.read_index(str(stored.path / "dense.faiss"))
+            lexical = bm25s.BM25.load(str(stored.path / "lexical"), show_progress=False)
+        except (RuntimeError, OSError, ValueError, KeyError) as exc:
+            raise IndexUnavailable(f"index at {stored.path} is damaged ({exc}); "
+                                   "run `autograd-kb build`") from None
+        if dense.ntotal != len(stored.chunks):
+            raise IndexUnavailable(f"index at {stored.path} is inconsistent; run `autograd-kb build`")
+        return cls(stored, dense, lexical)
+
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Nearest chunks by inner product of unit vectors."""
+        k = min(k, self.dense.ntotal)
+        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def lexical_search(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """Best BM25 matches with a positive score."""
+        if not tokens:
+            return []
+        scores = self.lexical.get_scores(tokens)
+        top = np.argsort(-scores)[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]

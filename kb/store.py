@@ -1,0 +1,114 @@
+"""The index on disk: manifest, chunks, vectors, FAISS and BM25 files, swapped in atomically."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kb.types import Chunk, Claim, Code, Source
+
+FORMAT = 1
+CURRENT = "current"
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged; the message says what to do."""
+
+
+def chunk_to_dict(chunk: Chunk) -> dict:
+    """A chunk as JSON-ready data."""
+    return asdict(chunk)
+
+
+def chunk_from_dict(data: dict) -> Chunk:
+    """Rebuild a chunk from `chunk_to_dict` output."""
+    return Chunk(
+        id=data["id"], question=data["question"], text=data["text"],
+        sources=tuple(Source(**s) for s in data["sources"]), topic=data["topic"],
+        tags=tuple(data["tags"]), code=Code(**data["code"]) if data["code"] else None,
+        claims=tuple(Claim(**c) for c in data["claims"]))
+
+
+@dataclass
+class Stored:
+    """What an index directory holds, loaded."""
+
+    path: Path
+    manifest: dict
+    chunks: list[Chunk]
+    keys: list[str]
+    vectors: np.ndarray
+
+
+def current_path(data_dir: Path) -> Path | None:
+    """The live index directory, if there is one."""
+    link = data_dir / CURRENT
+    return link.resolve() if link.exists() else None
+
+
+def read_manifest(data_dir: Path) -> dict | None:
+    """The live index's manifest, or None when there is no readable one."""
+    path = current_path(data_dir)
+    try:
+        return json.loads((path / "manifest.json").read_text()) if path else None
+    except (OSError, ValueError):
+        return None
+
+
+def load_stored(data_dir: Path) -> Stored:
+    """Load and check the live index's chunks and vectors."""
+    path = current_path(data_dir)
+    if path is None:
+        raise IndexUnavailable(f"no index in {data_dir}; run `autograd-kb build` first")
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+        rows = [json.loads(line) for line in (path / "chunks.jsonl").read_text().splitlines()]
+        vectors = np.load(path / "vectors.npy", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise IndexUnavailable(f"index at {path} is damaged ({exc}); run `autograd-kb build`") from None
+    if manifest.get("format") != FORMAT or len(rows) != manifest.get("chunks") \
+            or vectors.shape != (len(rows), manifest.get("dim")):
+        raise IndexUnavailable(f"index at {path} is inconsistent; run `autograd-kb build`")
+    chunks = [chunk_from_dict(r["chunk"]) for r in rows]
+    return Stored(path, manifest, chunks, [r["key"] for r in rows], vectors)
+
+
+def write_index(data_dir: Path, manifest: dict, chunks: list[Chunk], keys: list[str],
+                vectors: np.ndarray, write_extra) -> Path:
+    """Write a new index directory completely, then make it current in one rename."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = data_dir / f"index-{manifest['corpus_hash'][:12]}-{time.time_ns()}"
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.mkdir()
+    rows = [{"key": k, "chunk": chunk_to_dict(c)} for k, c in zip(keys, chunks)]
+    (tmp / "chunks.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+    write_extra(tmp)
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    _fsync_tree(tmp)
+    tmp.rename(target)
+    link = data_dir / f"{CURRENT}.{os.getpid()}.tmp"
+    link.unlink(missing_ok=True)
+    link.symlink_to(target.name)
+    os.replace(link, data_dir / CURRENT)
+    _prune(data_dir, keep={target.name})
+    return target
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def _prune(data_dir: Path, keep: set[str]) -> None:
+    """Remove old index directories and leftovers of interrupted builds."""
+    for path in data_dir.glob("index-*"):
+        if path.name not in keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
