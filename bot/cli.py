@@ -104,3 +104,7 @@ def ask(ctx: click.Context, question: str, top_k: int) -> None:
         click.echo(hit.chunk.text)
         click.echo(click.style(f"    sources: {sources}", dim=True))
         click.echo()
+
+
+if __name__ == "__main__":
+    main()

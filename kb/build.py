@@ -12,7 +12,7 @@ import numpy as np
 
 from kb.index import embed_text, write_search_files
 from kb.pipeline import Report, build_chunks
-from kb.store import FORMAT, IndexUnavailable, load_stored, read_manifest, write_index
+from kb.store import FORMAT, IndexUnavailable, is_intact, load_stored, read_manifest, write_index
 from kb.types import content_hash
 
 
@@ -67,7 +67,7 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
     corpus_hash = content_hash(model, *keys, *(c.id for c in chunks))
     with build_lock(data_dir):
         manifest = read_manifest(data_dir)
-        if not force and manifest and manifest.get("corpus_hash") == corpus_hash:
+        if not force and manifest and manifest.get("corpus_hash") == corpus_hash and is_intact(data_dir):
             return BuildResult(report, None, 0, len(chunks), True, time.perf_counter() - start)
         known = {} if force else _previous_vectors(data_dir, model)
         todo = [i for i, k in enumerate(keys) if k not in known]

@@ -60,6 +60,15 @@ def read_manifest(data_dir: Path) -> dict | None:
         return None
 
 
+def is_intact(data_dir: Path) -> bool:
+    """Whether every file the live manifest lists is there with its recorded size."""
+    path, manifest = current_path(data_dir), read_manifest(data_dir)
+    if not path or not manifest or "files" not in manifest:
+        return False
+    return all((path / name).is_file() and (path / name).stat().st_size == size
+               for name, size in manifest["files"].items())
+
+
 def load_stored(data_dir: Path) -> Stored:
     """Load and check the live index's chunks and vectors."""
     path = current_path(data_dir)
@@ -89,6 +98,8 @@ def write_index(data_dir: Path, manifest: dict, chunks: list[Chunk], keys: list[
     (tmp / "chunks.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
     write_extra(tmp)
+    manifest = {**manifest, "files": {str(p.relative_to(tmp)): p.stat().st_size
+                                      for p in sorted(tmp.rglob("*")) if p.is_file()}}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     _fsync_tree(tmp)
     tmp.rename(target)
