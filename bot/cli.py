@@ -1,6 +1,7 @@
 """The `autograd-kb` command line: build, ask, run, chat, eval."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -55,7 +56,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="embedding chunks", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label="embedding chunks", file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)
 
