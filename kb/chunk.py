@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from kb.claims import extract_claims
 from kb.code import find_code
 from kb.dedupe import Entry
 from kb.types import Chunk, content_hash
@@ -33,15 +34,14 @@ def split_text(text: str, *, max_chars: int = MAX_CHARS) -> list[str]:
 
 
 def make_chunks(entry: Entry, *, max_chars: int = MAX_CHARS) -> list[Chunk]:
-    """Chunks for one entry; the code goes with the part that shows it."""
+    """Chunks for one entry; every part of a long answer keeps the answer's code and its own claims."""
     code = find_code(entry.question, entry.answer)
     parts = split_text(entry.answer, max_chars=max_chars)
-    home = next((i for i, p in enumerate(parts) if code and code.raw[:40] in p), 0)
     chunks = []
     for i, part in enumerate(parts):
         question = entry.question if len(parts) == 1 else f"{entry.question} ({i + 1}/{len(parts)})"
         chunks.append(Chunk(
             id=content_hash(entry.sources[0].file, question, part),
             question=question, text=part, sources=entry.sources, topic=entry.topic,
-            tags=entry.tags, code=code if i == home else None))
+            tags=entry.tags, code=code, claims=extract_claims(part, code)))
     return chunks
