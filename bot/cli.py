@@ -99,7 +99,7 @@ def ask(ctx: click.Context, question: str, top_k: int) -> None:
         retriever = Retriever(Index.load(_data_dir(ctx)))
     except IndexUnavailable as exc:
         raise click.ClickException(str(exc)) from None
-    for i, hit in enumerate(retriever.search(question, k=top_k), 1):
+    for i, hit in enumerate(retriever.search(question, k=top_k)[0], 1):
         sources = "; ".join(s.cite() for s in hit.chunk.sources)
         click.echo(click.style(f"[{i}] {hit.chunk.question}", bold=True) + f"  ({hit.score:.3f})")
         click.echo(hit.chunk.text)

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.bridge import expand
 from kb.store import IndexUnavailable, Stored, load_stored
 from kb.tokens import tokenize
 from kb.types import Chunk
 
 
 def embed_text(chunk: Chunk) -> str:
-    """What the dense model sees for a chunk."""
-    return f"{chunk.question}\n{chunk.text}"[:2000]
+    """What the dense model sees: the question, English names of its Chinese terms, the answer."""
+    english = expand(f"{chunk.question}\n{chunk.text}").english
+    return f"{chunk.question} ({', '.join(english)})\n{chunk.text}"[:2000]
 
 
 def lexical_text(chunk: Chunk) -> str:

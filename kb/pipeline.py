@@ -100,6 +100,6 @@ def build_chunks(dirs: list[Path] | None = None) -> tuple[list[Chunk], Report]:
     entries = clean(load_records([CORPUS_DIR, *(dirs or [])], report), report)
     chunks = [c for e in entries for c in make_chunks(e)]
     report.chunks = len(chunks)
-    codes = [c.code for c in chunks if c.code]
+    codes = list({c.code.raw: c.code for c in chunks if c.code}.values())  # parts share their code
     report.code_blocks, report.code_parsed = len(codes), sum(c.parsed for c in codes)
     return chunks, report

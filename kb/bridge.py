@@ -1,0 +1,41 @@
+"""The terminology bridge: Chinese and English terms for the same idea, kept as data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kb.classify import term_pattern
+
+BRIDGE_FILE = Path(__file__).parent / "data" / "bridge.txt"
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a text gains from the bridge: every equivalent term, and the English ones alone."""
+
+    terms: tuple[str, ...]
+    english: tuple[str, ...]
+
+
+@lru_cache(maxsize=2)
+def load_bridge(path: Path = BRIDGE_FILE) -> tuple[tuple[str, ...], ...]:
+    """Groups of equivalent terms from the data file."""
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            groups.append(tuple(t.strip() for t in line.split("|") if t.strip()))
+    return tuple(groups)
+
+
+@lru_cache(maxsize=4096)
+def expand(text: str) -> Expansion:
+    """Terms equivalent to those the text uses (the ones it already has excluded)."""
+    terms, english = [], []
+    for group in load_bridge():
+        if any(term_pattern(t).search(text) for t in group):
+            missing = [t for t in group if not term_pattern(t).search(text)]
+            terms += missing
+            if group[0] in missing:
+                english.append(group[0])
+    return Expansion(tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(english)))
