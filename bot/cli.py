@@ -80,31 +80,167 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
                    f"index written to {result.path} in {result.seconds:.2f} s")
 
 
-@main.command()
-@click.argument("question")
-@click.option("-k", "--top-k", default=3, show_default=True, help="How many entries to show.")
-@click.pass_context
-def ask(ctx: click.Context, question: str, top_k: int) -> None:
-    """Answer one QUESTION from the knowledge base.
-
-    \b
-    Example:
-      autograd-kb ask "how do I get a Jacobian with torch.autograd.grad?"
-    """
-    from bot.retrieve import Retriever
-    from kb.index import Index
+def _bot(ctx: click.Context, *, sandbox: bool = True):
+    """Load the index and start the sandbox once, or fail with what to do."""
+    from bot.answer import Bot
+    from bot.sandbox import Sandbox, SandboxUnavailable
     from kb.store import IndexUnavailable
 
     try:
-        retriever = Retriever(Index.load(_data_dir(ctx)))
-    except IndexUnavailable as exc:
+        box = Sandbox() if sandbox else None
+        if box:
+            box.start()
+        return Bot(_data_dir(ctx), sandbox=box)
+    except (IndexUnavailable, SandboxUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
-    for i, hit in enumerate(retriever.search(question, k=top_k)[0], 1):
-        sources = "; ".join(s.cite() for s in hit.chunk.sources)
-        click.echo(click.style(f"[{i}] {hit.chunk.question}", bold=True) + f"  ({hit.score:.3f})")
-        click.echo(hit.chunk.text)
-        click.echo(click.style(f"    sources: {sources}", dim=True))
-        click.echo()
+
+
+def _read_questions(stream) -> list[str | bytes]:
+    """One question per line of stdin; lines that are not UTF-8 stay bytes and get an error."""
+    out = []
+    for raw in stream.read().split(b"\n"):
+        try:
+            out.append(raw.decode("utf-8").rstrip("\r"))
+        except UnicodeDecodeError:
+            out.append(raw)
+    return out[:-1] if out and out[-1] == "" else out
+
+
+@main.command()
+@click.argument("question")
+@click.option("-k", "--top-k", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="How many entries to retrieve (the best answers; the rest are related).")
+@click.option("--json", "as_json", is_flag=True, help="Print DESIGN.md's JSON object (one per line with `-`).")
+@click.option("--no-run", is_flag=True, help="Retrieve only; do not run the snippet.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bool) -> None:
+    """Answer QUESTION from the knowledge base and run its snippet to check quoted values.
+
+    QUESTION `-` reads one question per line from stdin (model and sandbox load once).
+
+    \b
+    Examples:
+      autograd-kb ask "x 的梯度值为什么是 tensor([7.])?"
+      autograd-kb ask --json "how do I get a Jacobian with torch.autograd.grad?"
+      printf 'grad_fn 是什么\\nwhat is a leaf tensor\\n' | autograd-kb ask - --json
+    """
+    import json
+
+    from bot.answer import BadQuestion
+    from bot.render import answer_text
+
+    bot = _bot(ctx, sandbox=not no_run)
+    batch = question == "-"
+    questions = _read_questions(click.get_binary_stream("stdin")) if batch else [question]
+    failed = False
+    try:
+        for q in questions:
+            try:
+                if isinstance(q, bytes):
+                    raise BadQuestion("the question is not valid UTF-8 text")
+                answer = bot.answer(q, k=top_k)
+            except BadQuestion as exc:
+                if not batch:
+                    raise click.ClickException(str(exc)) from None
+                failed = True
+                click.echo(json.dumps({"query": q if isinstance(q, str) else None, "error": str(exc)},
+                                      ensure_ascii=False) if as_json else f"error: {exc}")
+                continue
+            if as_json:
+                click.echo(json.dumps(answer.to_json(), ensure_ascii=False, allow_nan=False))
+            else:
+                click.echo(answer_text(answer, colour=click.get_text_stream("stdout").isatty()))
+                if batch:
+                    click.echo()
+    finally:
+        if bot.sandbox:
+            bot.sandbox.close()
+    if failed:
+        ctx.exit(1)
+
+
+@main.command(name="run")
+@click.argument("file", type=click.File("rb"))
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 60),
+              help="Wall-clock limit in seconds.")
+@click.option("--allow-unprotected", is_flag=True,
+              help="Run even where seccomp/rlimits are unavailable (your own code on your own machine only).")
+def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) -> None:
+    """Run a torch snippet (FILE or - for stdin) in the sandbox and report its gradients.
+
+    \b
+    Examples:
+      autograd-kb run snippet.py
+      echo 'import torch; x = torch.ones(2, requires_grad=True); (x * 3).sum().backward()' | autograd-kb run - --json
+    """
+    import json
+
+    from bot.render import run_json
+    from bot.sandbox import Sandbox, SandboxUnavailable
+
+    data = file.read()
+    try:
+        code = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException("the snippet is not valid UTF-8 text") from None
+    try:
+        with Sandbox(timeout=timeout, allow_unprotected=allow_unprotected) as box:
+            result = box.run(code)
+    except SandboxUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        out = run_json(result)
+        out["tensors"] = [t.__dict__ | {"shape": list(t.shape)} for t in result.tensors]
+        click.echo(json.dumps(out, ensure_ascii=False, allow_nan=False, default=str))
+    else:
+        _print_run(result)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@main.command(name="eval")
+@click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A JSONL question set [default: the bundled dev set].")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write metrics.json, report.md and PNG plots here.")
+@click.pass_context
+def eval_command(ctx: click.Context, set_path: Path | None, report_dir: Path | None) -> None:
+    """Measure retrieval (Recall@1/3/5, MRR@10, nDCG@10) and abstention on a labelled set.
+
+    \b
+    Examples:
+      autograd-kb eval
+      autograd-kb eval --set my_questions.jsonl --report build/eval
+    """
+    from eval.evaluate import DEV_SET, evaluate_set, load_set
+    from eval.report import METRICS, table, write_report
+
+    try:
+        queries = load_set(set_path or DEV_SET)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    bot = _bot(ctx, sandbox=False)
+    result = evaluate_set(bot.retriever, queries, bot.policy)
+    click.echo(table(result["variants"], METRICS))
+    click.echo(table({"all": result["abstention"]}, ["abstain_recall", "abstain_precision", "false_abstain"]))
+    if report_dir:
+        for path in write_report(result, report_dir):
+            click.echo(f"wrote {path}")
+
+
+def _print_run(result) -> None:
+    if result.stdout:
+        click.echo(result.stdout.rstrip())
+    for t in result.tensors:
+        grad = f" grad={t.grad}" if t.grad is not None else ""
+        fn = f" grad_fn={t.grad_fn}" if t.grad_fn else ""
+        click.echo(f"{t.name}: shape={list(t.shape)} requires_grad={t.requires_grad} "
+                   f"is_leaf={t.is_leaf}{fn}{grad}")
+    if result.error:
+        where = f" (line {result.error_line})" if result.error_line else ""
+        click.echo(click.style(f"error{where}: {result.error}", fg="red"), err=True)
+    click.echo(click.style(f"{result.elapsed_ms:.1f} ms", dim=True), err=True)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.domain import match_domain
 from kb.bridge import expand
 from kb.index import Index, lexical_text
 from kb.tokens import tokenize
 from kb.types import Chunk
 
 RRF_K = 60
+DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
+BRIDGE_WEIGHT = 0.3
+TRIGRAM_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Evidence:
 
     dense: float  # best cosine similarity
     coverage: float  # IDF-weighted share of the question's tokens the best hit covers
-    domain: bool  # the question uses a torch/autograd term (directly or through the bridge)
+    domain: str  # "strong", "weak" or "none": see bot.domain
 
 
 def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
@@ -42,16 +46,28 @@ def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
     return fused
 
 
+def zscores(values: np.ndarray) -> np.ndarray:
+    """Scores in standard deviations from their mean: a confident outlier stands out, flat noise does not."""
+    std = values.std()
+    return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
+
+
 def dense_query(query: str) -> str:
     """The query as the English-only model should see it: plus English names of its Chinese terms."""
     english = expand(query).english
     return f"{query} ({', '.join(english)})" if english else query
 
 
-def lexical_query(query: str, *, bridge: bool = True) -> list[str]:
-    """The query's lexical tokens, plus those of its bridge equivalents."""
-    tokens = tokenize(query)
-    return tokens + tokenize(" ".join(expand(query).terms)) if bridge else tokens
+def weighted_tokens(query: str, *, bridge: bool = True) -> dict[str, float]:
+    """Lexical query terms and their weights: the question's own words count most, bridged terms
+    less, character trigrams (there to catch typos) least."""
+    weights: dict[str, float] = {}
+    own = tokenize(query)
+    extra = tokenize(" ".join(expand(query).terms)) if bridge else []
+    for tokens, weight in ((extra, BRIDGE_WEIGHT), (own, 1.0)):
+        for token in tokens:
+            weights[token] = weight * (TRIGRAM_WEIGHT if token.startswith("#") else 1.0)
+    return weights
 
 
 class Retriever:
@@ -73,21 +89,36 @@ class Retriever:
         return embed([text], model=self.model)[0]
 
     def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True,
-               lexical: bool = True, bridge: bool = True) -> tuple[list[Hit], Evidence]:
-        """Top `k` chunks and the evidence; sides and the bridge can be switched off for ablations."""
+               lexical: bool = True, bridge: bool = True, fusion: str = "zscore") -> tuple[list[Hit], Evidence]:
+        """Top `k` chunks and the evidence. Sides, the bridge and the fusion can be switched for ablations."""
         vector = self.embed_query(dense_query(query) if bridge else query)
         dense_hits = self.index.dense_search(vector, candidates)
+        lexical_hits = self.index.lexical_search(weighted_tokens(query, bridge=bridge), candidates)
         dense_ids = [i for i, _ in dense_hits] if dense else []
-        lexical_ids = [i for i, _ in self.index.lexical_search(lexical_query(query, bridge=bridge),
-                                                               candidates)] if lexical else []
-        fused = rrf([r for r in (dense_ids, lexical_ids) if r])
+        lexical_ids = [i for i, _ in lexical_hits] if lexical else []
+        if fusion == "rrf":
+            fused = rrf([r for r in (dense_ids, lexical_ids) if r])
+        else:
+            fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits) if lexical else {})
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         rank = lambda ids, i: ids.index(i) + 1 if i in ids else None  # noqa: E731
-        hits = [Hit(self.index.chunks[i], fused[i], rank(dense_ids, i), rank(lexical_ids, i))
+        hits = [Hit(self.index.chunks[i], float(fused[i]), rank(dense_ids, i), rank(lexical_ids, i))
                 for i in best]
         top_cos = dense_hits[0][1] if dense_hits else 0.0
-        return hits, Evidence(top_cos, self.coverage(query, hits[0].chunk) if hits else 0.0,
-                              is_domain(query))
+        coverage = max((self.coverage(query, h.chunk) for h in hits[:3]), default=0.0)
+        return hits, Evidence(top_cos, coverage, match_domain(query).strength)
+
+    def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
+        """Sum of each side's z-scores over the candidates both sides proposed."""
+        ids = list(dict.fromkeys(dense_ids + list(lexical)))
+        if not ids:
+            return {}
+        total = np.zeros(len(ids))
+        if dense_ids:
+            total += DENSE_WEIGHT * zscores(self.index.vectors_of(ids) @ vector)
+        if lexical:
+            total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
+        return dict(zip(ids, total))
 
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency of a token (unknown tokens count as rare)."""
@@ -99,16 +130,7 @@ class Retriever:
         """IDF-weighted share of the query's tokens found in the chunk or its bridge equivalents."""
         text = lexical_text(chunk)
         have = set(tokenize(text)) | set(tokenize(" ".join(expand(text).terms)))
-        tokens = set(tokenize(query))
+        tokens = {t for t in tokenize(query) if not t.startswith("#")}
         total = sum(self.idf(t) for t in tokens)
         return sum(self.idf(t) for t in tokens if t in have) / total if total else 0.0
 
-
-def is_domain(query: str) -> bool:
-    """Whether the query names anything torch or autograd, directly or through the bridge."""
-    from kb.classify import load_rules
-
-    rules = load_rules()
-    text = query + " " + " ".join(expand(query).terms)
-    patterns = list(rules.strong) + list(rules.weak) + list(rules.autograd.values())
-    return any(p.search(text) for p in patterns)

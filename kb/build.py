@@ -44,6 +44,13 @@ def build_lock(data_dir: Path):
         yield
 
 
+def index_fingerprint() -> str:
+    """A hash of what shapes the index besides the chunks: tokenizer, index code and data files."""
+    package = Path(__file__).parent
+    files = [package / "tokens.py", package / "index.py", *sorted((package / "data").glob("*"))]
+    return content_hash(*(f.read_text(encoding="utf-8") for f in files))
+
+
 def _previous_vectors(data_dir: Path, model: str) -> dict[str, np.ndarray]:
     """Vectors of the live index by content key, when it was built with the same model."""
     manifest = read_manifest(data_dir)
@@ -64,7 +71,7 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
     start = time.perf_counter()
     chunks, report = build_chunks(sources)
     keys = [content_hash(model, embed_text(c)) for c in chunks]
-    corpus_hash = content_hash(model, *keys, *(c.id for c in chunks))
+    corpus_hash = content_hash(model, index_fingerprint(), *keys, *(c.id for c in chunks))
     with build_lock(data_dir):
         manifest = read_manifest(data_dir)
         if not force and manifest and manifest.get("corpus_hash") == corpus_hash and is_intact(data_dir):

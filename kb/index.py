@@ -19,9 +19,10 @@ def embed_text(chunk: Chunk) -> str:
 
 
 def lexical_text(chunk: Chunk) -> str:
-    """What the lexical index sees: the question counts twice, the code once."""
+    """What the lexical index sees: the question twice, the answer, the code, and bridge equivalents."""
     code = chunk.code.text if chunk.code else ""
-    return f"{chunk.question}\n{chunk.question}\n{chunk.text}\n{code}"
+    text = f"{chunk.question}\n{chunk.question}\n{chunk.text}\n{code}"
+    return f"{text}\n{' '.join(expand(text).terms)}"
 
 
 def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
@@ -78,10 +79,16 @@ class Index:
         scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def lexical_search(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
-        """Best BM25 matches with a positive score."""
-        if not tokens:
+    def lexical_search(self, weights: dict[str, float], k: int) -> list[tuple[int, float]]:
+        """Best weighted-BM25 matches with a positive score; `weights` maps tokens to their weight."""
+        if not weights:
             return []
-        scores = self.lexical.get_scores(tokens)
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        for token, weight in weights.items():
+            scores += weight * self.lexical.get_scores([token])
         top = np.argsort(-scores)[:k]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def vectors_of(self, ids: list[int]) -> np.ndarray:
+        """The stored unit vectors of some chunks."""
+        return self.stored.vectors[ids]

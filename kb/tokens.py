@@ -7,6 +7,7 @@ from pathlib import Path
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 CJK = re.compile(r"[\u3400-\u9fff]+")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
 
 
@@ -41,14 +42,25 @@ def identifier_tokens(ident: str) -> list[str]:
 
 
 def chinese_tokens(run: str) -> list[str]:
-    """jieba words of two or more characters plus every character bigram."""
+    """jieba words of two or more characters plus every bigram without a function character."""
+    stop = stopwords()
     words = [w for w in _jieba().lcut(run) if len(w) >= 2]
-    return words + [run[i : i + 2] for i in range(len(run) - 1)]
+    bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
+    return words + [b for b in bigrams if b[0] not in stop and b[1] not in stop]
+
+
+def char_trigrams(word: str) -> list[str]:
+    """`#bac #ack ...` for words of five or more letters, so `backwrad` still meets `backward`."""
+    word = word.lower()
+    return [f"#{word[i : i + 3]}" for i in range(len(word) - 2)] if len(word) >= 5 else []
 
 
 def tokenize(text: str) -> list[str]:
     """All lexical tokens of a text, stopwords removed."""
-    tokens = [t for m in IDENT.finditer(text) for t in identifier_tokens(m.group(0))]
+    idents = [m.group(0) for m in IDENT.finditer(text)]
+    tokens = [t for ident in idents for t in identifier_tokens(ident)]
+    tokens += [g for ident in idents for part in re.split(r"[._]", ident) for g in char_trigrams(part)]
+    tokens += [n.rstrip("0").rstrip(".") if "." in n else n for n in NUMBER.findall(text)]
     tokens += [t for m in CJK.finditer(text) for t in chinese_tokens(m.group(0))]
     stop = stopwords()
-    return [t for t in tokens if t not in stop and len(t) > 1]
+    return [t for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]

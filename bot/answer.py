@@ -1,0 +1,81 @@
+"""One Answer type for the CLI, the web chat and the evaluation; the Bot that produces it."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.abstain import Policy, load_policy
+from bot.check import Check, check_chunk
+from bot.retrieve import Evidence, Hit, Retriever
+
+MAX_QUESTION_CHARS = 2000
+
+
+class BadQuestion(ValueError):
+    """A question that cannot be answered as given (empty, huge, binary)."""
+
+
+def validate_question(question: str) -> str:
+    """The question stripped, or BadQuestion saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise BadQuestion("the question must be text")
+    if "\0" in question or any(ord(c) < 32 and c not in "\t\n\r" for c in question) \
+            or any("\udc80" <= c <= "\udcff" for c in question):
+        raise BadQuestion("the question contains binary data (NUL, control characters or invalid UTF-8)")
+    question = question.strip()
+    if not question:
+        raise BadQuestion("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadQuestion(f"the question is too long ({len(question)} characters; the limit is "
+                          f"{MAX_QUESTION_CHARS})")
+    return question
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question's answer: the ranked hits, the checked snippet, and how long each stage took."""
+
+    query: str
+    abstained: bool
+    hits: tuple[Hit, ...]
+    check: Check | None = None
+    evidence: Evidence | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Hit | None:
+        """The answering hit, unless the bot abstained."""
+        return None if self.abstained or not self.hits else self.hits[0]
+
+    def to_json(self) -> dict:
+        """The JSON object of DESIGN.md's `ask --json` contract."""
+        from bot.render import answer_json
+
+        return answer_json(self)
+
+
+class Bot:
+    """Loads the index, model and sandbox once; answers many questions."""
+
+    def __init__(self, data_dir: Path, *, sandbox=None, policy: Policy | None = None) -> None:
+        from kb.index import Index
+
+        self.retriever = Retriever(Index.load(data_dir))
+        self.sandbox = sandbox
+        self.policy = policy or load_policy()
+
+    def answer(self, question: str, *, k: int = 3, run: bool = True, **search) -> Answer:
+        """Retrieve, decide whether to answer, run and check the best chunk's snippet."""
+        start = time.perf_counter()
+        query = validate_question(question)
+        hits, evidence = self.retriever.search(query, k=max(k, 1), **search)
+        retrieved = time.perf_counter()
+        abstained = not hits or not self.policy.answers(evidence)
+        check = None
+        if not abstained and run and self.sandbox is not None:
+            check = check_chunk(hits[0].chunk, self.sandbox, question=query)
+        done = time.perf_counter()
+        timings = {"retrieve": (retrieved - start) * 1e3, "run": (done - retrieved) * 1e3,
+                   "total": (done - start) * 1e3}
+        return Answer(query, abstained, tuple(hits), check, evidence, timings)

@@ -1,0 +1,139 @@
+"""Retrieval and abstention metrics over a labelled question set, with an ablation and a threshold sweep."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.abstain import Policy
+from bot.retrieve import Evidence, Retriever
+from kb.types import Chunk
+
+DEV_SET = Path(__file__).parent / "sets" / "dev.jsonl"
+VARIANTS = {  # name: search switches
+    "dense only": {"dense": True, "lexical": False, "bridge": False},
+    "lexical only": {"dense": False, "lexical": True, "bridge": False},
+    "hybrid": {"dense": True, "lexical": True, "bridge": False},
+    "hybrid + bridge": {"dense": True, "lexical": True, "bridge": True},
+}
+CUTOFFS = (1, 3, 5)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A labelled question: relevant entries are those containing one of its quotes."""
+
+    id: str
+    text: str
+    lang: str
+    kind: str
+    quotes: tuple[str, ...]
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the knowledge base should answer it."""
+        return bool(self.quotes)
+
+
+def load_set(path: Path = DEV_SET) -> list[Query]:
+    """Read a JSONL question set; a malformed line raises ValueError naming it."""
+    queries = []
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            queries.append(Query(str(row["id"]), str(row["query"]), str(row.get("lang", "?")),
+                                 str(row.get("kind", "?")), tuple(map(str, row.get("relevant", [])))))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a question object ({exc})") from None
+    if not queries:
+        raise ValueError(f"{path} holds no questions")
+    return queries
+
+
+def relevant_docs(queries: list[Query], chunks: list[Chunk]) -> dict[str, set[str]]:
+    """For each answerable query, the ids of chunks whose question or text contains a quote."""
+    texts = {c.id: f"{c.question}\n{c.text}" for c in chunks}
+    return {q.id: {cid for cid, text in texts.items() if any(quote in text for quote in q.quotes)}
+            for q in queries if q.answerable}
+
+
+def retrieve_all(retriever: Retriever, queries: list[Query], **switches) -> tuple[dict, dict]:
+    """Ranked chunk scores and evidence for every query under one variant."""
+    run, evidence = {}, {}
+    for q in queries:
+        hits, ev = retriever.search(q.text, k=10, **switches)
+        run[q.id] = {h.chunk.id: h.score for h in hits} or {"-": 0.0}
+        evidence[q.id] = ev
+    return run, evidence
+
+
+def retrieval_metrics(qrels: dict[str, set[str]], run: dict, ids: list[str]) -> dict[str, float]:
+    """Recall@k as hit rate (any relevant entry in the top k), MRR@10 and nDCG@10, via ranx."""
+    from ranx import Qrels, Run, evaluate
+
+    ids = [i for i in ids if qrels.get(i)]
+    if not ids:
+        return {}
+    metrics = [f"hit_rate@{k}" for k in CUTOFFS] + ["mrr@10", "ndcg@10"]
+    scores = evaluate(Qrels({i: {d: 1 for d in qrels[i]} for i in ids}), Run({i: run[i] for i in ids}),
+                      metrics, make_comparable=True)
+    return {m.replace("hit_rate", "recall"): float(v) for m, v in scores.items()}
+
+
+def abstention_metrics(queries: list[Query], evidence: dict[str, Evidence], policy: Policy) -> dict:
+    """Off-topic abstention (recall), abstention precision, and the false-abstain rate."""
+    abstained = {q.id for q in queries if not policy.answers(evidence[q.id])}
+    off = {q.id for q in queries if not q.answerable}
+    on = {q.id for q in queries if q.answerable}
+    return {"abstain_recall": len(abstained & off) / len(off) if off else 1.0,
+            "abstain_precision": len(abstained & off) / len(abstained) if abstained else 1.0,
+            "false_abstain": len(abstained & on) / len(on) if on else 0.0}
+
+
+def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy) -> list[dict]:
+    """Abstention figures over a grid: coverage needed for ambiguous questions × cosine for the rest."""
+    rows = []
+    for weak in [x / 100 for x in range(0, 61)]:
+        for dense in [x / 20 for x in range(0, 17)]:
+            policy = Policy(weak, 1.01 if dense else 0.0, dense)
+            rows.append({"weak_min_coverage": weak, "min_dense": dense,
+                         **abstention_metrics(queries, evidence, policy)})
+    return rows
+
+
+def best_policy(rows: list[dict], *, max_false_abstain: float = 0.05) -> dict:
+    """The middle of the best plateau: most off-topic abstention at an acceptable false-abstain rate,
+    then fewest false abstentions; the median point of those ties, for a margin on both sides."""
+    ok = [r for r in rows if r["false_abstain"] <= max_false_abstain] or rows
+    key = lambda r: (round(r["abstain_recall"], 9), -round(r["false_abstain"], 9))  # noqa: E731
+    top = max(map(key, ok))
+    ties = sorted((r for r in ok if key(r) == top), key=lambda r: (r["min_dense"], r["weak_min_coverage"]))
+    return ties[len(ties) // 2]
+
+
+def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy) -> dict:
+    """All metrics: per variant, per language for the full system, abstention and its sweep."""
+    qrels = relevant_docs(queries, retriever.index.chunks)
+    ids = [q.id for q in queries]
+    result: dict = {"questions": len(queries), "answerable": len(qrels), "variants": {}}
+    for name, switches in VARIANTS.items():
+        run, evidence = retrieve_all(retriever, queries, **switches)
+        result["variants"][name] = retrieval_metrics(qrels, run, ids)
+    result["by_language"] = {
+        lang: retrieval_metrics(qrels, run, [q.id for q in queries if q.lang == lang])
+        for lang in sorted({q.lang for q in queries})}
+    result["abstention"] = abstention_metrics(queries, evidence, policy)
+    result["abstention_by_language"] = {
+        lang: abstention_metrics([q for q in queries if q.lang == lang], evidence, policy)
+        for lang in sorted({q.lang for q in queries})}
+    result["policy"] = {"weak_min_coverage": policy.weak_min_coverage,
+                        "min_coverage": policy.min_coverage, "min_dense": policy.min_dense}
+    result["sweep"] = sweep(queries, evidence, policy)
+    result["best_sweep_point"] = best_policy(result["sweep"])
+    return result
