@@ -61,4 +61,5 @@ def check_chunk(chunk: Chunk, sandbox, *, question: str = "") -> Check | None:
     snippet = choose_snippet(chunk, question)
     if snippet is None:
         return None
-    return check_snippet(snippet, chunk.claims, sandbox, context=chunk.text)
+    context = chunk.code.context if chunk.code and chunk.code.context else chunk.text
+    return check_snippet(snippet, chunk.claims, sandbox, context=context)

@@ -38,9 +38,11 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
               help="sentence-transformers model path or name [env AUTOGRAD_KB_MODEL; default: bundled all-MiniLM-L6-v2].")
 @click.option("--force", is_flag=True, help="Re-embed everything, even unchanged chunks.")
 @click.option("-v", "--verbose", is_flag=True, help="List every dropped record and why.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Run every answer's snippet in the sandbox and count the verdicts.")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, force: bool,
-          verbose: bool) -> None:
+          verbose: bool, verify: bool) -> None:
     """Build or refresh the index (incremental by content hash; atomic).
 
     \b
@@ -78,6 +80,24 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     else:
         click.echo(f"embedded {result.embedded}, reused {result.reused}; "
                    f"index written to {result.path} in {result.seconds:.2f} s")
+    if verify:
+        _verify_all(_data_dir(ctx))
+
+
+def _verify_all(data_dir: Path) -> None:
+    """Print snippet and verdict counts over the whole knowledge base."""
+    from bot.audit import audit
+    from bot.sandbox import Sandbox, SandboxUnavailable
+    from kb.index import Index
+
+    try:
+        with Sandbox() as box:
+            result = audit(Index.load(data_dir).chunks, box)
+    except SandboxUnavailable as exc:
+        click.echo(f"verification skipped: {exc}")
+        return
+    for line in result.lines():
+        click.echo(line)
 
 
 def _bot(ctx: click.Context, *, sandbox: bool = True):

@@ -17,3 +17,22 @@ def built_index(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("kb-data")
     build_index(data_dir=data_dir, model=BUNDLED_MODEL)
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One real sandbox (zygote + seccomp children) for the session."""
+    from bot.sandbox import Sandbox
+
+    box = Sandbox(timeout=10.0)
+    box.start()
+    yield box
+    box.close()
+
+
+@pytest.fixture(scope="session")
+def bot(built_index, sandbox):
+    """The whole bot on the real index, model and sandbox."""
+    from bot.answer import Bot
+
+    return Bot(built_index, sandbox=sandbox)

@@ -60,3 +60,64 @@ def test_help_is_fast_because_imports_are_lazy():
                          capture_output=True, text=True)
     heavy = [m for m in ("torch", "sentence_transformers", "faiss", "numpy") if f" {m}\n" in out.stderr]
     assert heavy == []
+
+
+def test_ask_json_prints_the_contract(built_index):
+    import json
+
+    result = run("ask", "--json", "grad_fn是什么意思", data_dir=built_index)
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and not data["abstained"] and data["snippet"]["ok"]
+
+
+def test_ask_batch_answers_every_good_line_and_flags_bad_ones(built_index):
+    import json
+
+    lines = "grad_fn是什么意思\n\n" + "x" * 1_000_000 + "\n\xff\xfe\nmysql 索引类型\n"
+    result = CliRunner().invoke(main, ["--data-dir", str(built_index), "ask", "-", "--json"],
+                                input=lines.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf\xc3\xbe", b"\xff\xfe"))
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == 5 and result.exit_code == 1
+    assert not rows[0]["abstained"] and rows[4]["abstained"]
+    assert "empty" in rows[1]["error"] and "too long" in rows[2]["error"] and "UTF-8" in rows[3]["error"]
+
+
+def test_ask_human_output_has_verdict_lines_and_sources(built_index):
+    result = run("ask", "backward() 方法", data_dir=built_index)
+    assert "✔ x.grad = [3.0] confirmed" in result.output
+    assert "sources: 001_ed8dbf23287eb973.txt · main" in result.output
+
+
+def test_ask_rejects_an_empty_question(built_index):
+    result = CliRunner().invoke(main, ["--data-dir", str(built_index), "ask", "  "])
+    assert result.exit_code == 1 and "empty" in result.output
+
+
+def test_run_reports_gradients(tmp_path):
+    import json
+
+    snippet = tmp_path / "s.py"
+    snippet.write_text("import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n(x * x).sum().backward()\n")
+    result = CliRunner().invoke(main, ["run", str(snippet), "--json"])
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["grads"] == {"x": [2.0, 4.0]}
+    text = CliRunner().invoke(main, ["run", "-"], input="import torch\nraise RuntimeError('no')\n")
+    assert text.exit_code == 1 and "RuntimeError: no" in text.output
+
+
+def test_eval_writes_metrics_report_and_plots(built_index, tmp_path):
+    import json
+
+    result = run("eval", "--report", str(tmp_path / "rep"), data_dir=built_index)
+    assert result.exit_code == 0 and "hybrid + bridge" in result.output
+    metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
+    assert set(metrics["variants"]) == {"dense only", "lexical only", "hybrid", "hybrid + bridge"}
+    assert (tmp_path / "rep" / "recall.png").stat().st_size > 1000
+    assert "Abstention" in (tmp_path / "rep" / "report.md").read_text()
+
+
+def test_eval_rejects_a_broken_set(built_index, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n')
+    result = run("eval", "--set", str(bad), data_dir=built_index)
+    assert result.exit_code == 1 and "bad.jsonl:1" in result.output
