@@ -14,6 +14,8 @@ from kb.types import Chunk
 
 RRF_K = 60
 DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
+EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
+EXCERPT_SECTIONS = {"recommend", "article"}
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
 
@@ -118,6 +120,7 @@ class Retriever:
             total += DENSE_WEIGHT * zscores(self.index.vectors_of(ids) @ vector)
         if lexical:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
+        total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
         return dict(zip(ids, total))
 
     def idf(self, token: str) -> float:
@@ -134,3 +137,7 @@ class Retriever:
         total = sum(self.idf(t) for t in tokens)
         return sum(self.idf(t) for t in tokens if t in have) / total if total else 0.0
 
+
+def is_excerpt(chunk: Chunk) -> bool:
+    """Whether a chunk only ever appeared as a teaser in recommendation or related-article blocks."""
+    return all(s.section in EXCERPT_SECTIONS for s in chunk.sources)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kb.claims import extract_claims
 from kb.code import find_code
 from kb.dedupe import Entry
+from kb.tokens import CJK, tokenize
 from kb.types import Chunk, content_hash
 
 FENCED = re.compile(r"```.*?```", re.S)
@@ -33,13 +35,28 @@ def split_text(text: str, *, max_chars: int = MAX_CHARS) -> list[str]:
     return parts or [""]
 
 
+def title(question: str, answer: str) -> str:
+    """The question, or when it says nothing (`hhhhh`), the answer's first sentence of prose."""
+    words = {t for t in tokenize(question) if not t.startswith("#")}
+    if len(words) >= 2 or CJK.search(question):
+        return question
+    for line in answer.splitlines():
+        sentence = re.split(r"(?<=[。!?！？])", line.strip())[0]
+        if CJK.search(sentence) and len(sentence) >= 8 and find_code("", sentence) is None:
+            return sentence[:120]
+    return question
+
+
 def make_chunks(entry: Entry, *, max_chars: int = MAX_CHARS) -> list[Chunk]:
     """Chunks for one entry; every part of a long answer keeps the answer's code and its own claims."""
     code = find_code(entry.question, entry.answer)
+    if code is not None:
+        code = replace(code, context=entry.answer)
     parts = split_text(entry.answer, max_chars=max_chars)
+    heading = title(entry.question, entry.answer)
     chunks = []
     for i, part in enumerate(parts):
-        question = entry.question if len(parts) == 1 else f"{entry.question} ({i + 1}/{len(parts)})"
+        question = heading if len(parts) == 1 else f"{heading} ({i + 1}/{len(parts)})"
         chunks.append(Chunk(
             id=content_hash(entry.sources[0].file, question, part),
             question=question, text=part, sources=entry.sources, topic=entry.topic,

@@ -54,6 +54,16 @@ def _hits(patterns, text: str) -> list[str]:
     return [p.pattern for p in patterns if p.search(text)]
 
 
+def rank_tags(question: str, answer: str, rules: Rules) -> tuple[str, ...]:
+    """The tags a record has, most telling first: a mention in the question outweighs three in the answer."""
+    scores = {}
+    for tag, patterns in rules.tags.items():
+        score = sum(3 * len(p.findall(question)) + len(p.findall(answer)) for p in patterns)
+        if score:
+            scores[tag] = score
+    return tuple(sorted(scores, key=lambda t: -scores[t]))
+
+
 def classify(question: str, answer: str, *, rules: Rules | None = None) -> Verdict:
     """Classify a Q&A record by the torch and autograd terms it uses."""
     rules = rules or load_rules()
@@ -70,7 +80,7 @@ def classify(question: str, answer: str, *, rules: Rules | None = None) -> Verdi
     mentions = sum(len(p.findall(text)) for p in rules.strong + rules.weak)
     if not _hits(rules.strong + rules.weak, question) and mentions < 2:
         return Verdict("off-topic", (), "passing mention of torch")
-    tags = tuple(tag for tag, pats in rules.tags.items() if _hits(pats, text))
+    tags = rank_tags(question, answer, rules)
     if in_question or len(set(in_answer)) >= 2:
         return Verdict("autograd", tags, "autograd terms: " + ", ".join(sorted(set(in_question + in_answer))))
     return Verdict("torch-other", tags, "torch without autograd terms")

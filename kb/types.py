@@ -31,11 +31,13 @@ class Record:
 
 @dataclass(frozen=True)
 class Code:
-    """A program recovered from the text: reflowed if it parses, raw otherwise."""
+    """A program recovered from the text: reflowed if it parses, raw otherwise; `context` is the
+    whole answer it came from (a repair may need what the answer shows elsewhere)."""
 
     text: str
     raw: str
     parsed: bool
+    context: str = ""
 
 
 @dataclass(frozen=True)

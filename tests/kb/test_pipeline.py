@@ -14,11 +14,13 @@ def test_bundled_corpus_keeps_every_autograd_qa_and_drops_the_rest():
     chunks, report = build_chunks()
     questions = {c.question.split(" (")[0] for c in chunks}
     for q in ["通过计算例子中的梯度值为tensor([7.])", "梯度都存在tensor的grad_fn中loss.backward()",
-              "torch.detach后的梯度计算例子", "backward() 方法", "torch backward", "hhhhh",
+              "torch.detach后的梯度计算例子", "backward() 方法", "torch backward",
               "如何用torch.grad来实现雅克比矩阵,给个具体例子", "如何用torch.grad雅克比矩阵",
               "grad_fn是什么意思,举例子详细说明", "pytorch的grad_fn"]:
         assert q in questions
     assert any(q.startswith("# Create tensors.") for q in questions)
+    # the 002 page's question is "hhhhh": its answer's first sentence stands in as the title
+    assert any(q.startswith("在这段代码中,我们利用 PyTorch 进行自动求梯度") for q in questions)
     assert not any("Euler" in c.question or "MySQL" in c.text or "电力" in c.question for c in chunks)
     assert {c.topic for c in chunks if "torch.gather" in c.question} == {"torch-other"}
     assert report.merged == 2 and report.records == 84
