@@ -65,6 +65,10 @@ class Bot:
         self.sandbox = sandbox
         self.policy = policy or load_policy()
 
+    def warm_up(self) -> None:
+        """Load the embedding model and the Chinese tokenizer now rather than on the first question."""
+        self.retriever.search("warm up 预热", k=1)
+
     def answer(self, question: str, *, k: int = 3, run: bool = True, **search) -> Answer:
         """Retrieve, decide whether to answer, run and check the best chunk's snippet."""
         start = time.perf_counter()

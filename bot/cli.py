@@ -101,18 +101,36 @@ def _verify_all(data_dir: Path) -> None:
 
 
 def _bot(ctx: click.Context, *, sandbox: bool = True):
-    """Load the index and start the sandbox once, or fail with what to do."""
+    """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly."""
+    import threading
+
     from bot.answer import Bot
     from bot.sandbox import Sandbox, SandboxUnavailable
     from kb.store import IndexUnavailable
 
-    try:
-        box = Sandbox() if sandbox else None
-        if box:
+    box = Sandbox() if sandbox else None
+    errors: list[Exception] = []
+
+    def start() -> None:
+        try:
             box.start()
-        return Bot(_data_dir(ctx), sandbox=box)
-    except (IndexUnavailable, SandboxUnavailable) as exc:
+        except SandboxUnavailable as exc:
+            errors.append(exc)
+
+    starter = threading.Thread(target=start, daemon=True) if box else None
+    if starter:
+        starter.start()
+    try:
+        bot = Bot(_data_dir(ctx), sandbox=box)
+        bot.warm_up()
+    except IndexUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        if starter:
+            starter.join()
+    if errors:
+        raise click.ClickException(str(errors[0]))
+    return bot
 
 
 def _read_questions(stream) -> list[str | bytes]:
