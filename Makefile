@@ -2,10 +2,12 @@
 PY      := .venv/bin/python
 PIP     := .venv/bin/pip
 STAMP   := .venv/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 7860
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test bench build clean
+.PHONY: setup browser run test bench build clean
 
 setup: $(STAMP)
 
@@ -16,17 +18,25 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q -e '.[dev]'
 	touch $(STAMP)
 
+# Debian's Chromium (and CJK/emoji fonts) for the browser tests; never `playwright install`.
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && \
+	  (apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1)); } || \
+	  echo "note: could not install chromium; browser tests will skip (and fail under CI=true)"
+
 build: setup
 	.venv/bin/autograd-kb build
 
 run: build
-	.venv/bin/autograd-kb ask "x 的梯度值为什么是 tensor([7.])?"
+	@echo "web chat: http://$(HOST):$(PORT)"
+	.venv/bin/autograd-kb chat --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
 
 bench: setup
 	$(PY) -m bench.run
 
 clean:
-	rm -rf .venv data build *.egg-info
+	rm -rf .venv build *.egg-info

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.abstain import Policy, load_policy
@@ -69,17 +69,27 @@ class Bot:
         """Load the embedding model and the Chinese tokenizer now rather than on the first question."""
         self.retriever.search("warm up 预热", k=1)
 
-    def answer(self, question: str, *, k: int = 3, run: bool = True, **search) -> Answer:
-        """Retrieve, decide whether to answer, run and check the best chunk's snippet."""
+    def retrieve(self, question: str, *, k: int = 3, **search) -> Answer:
+        """Validate, retrieve and decide whether to answer; no snippet is run yet."""
         start = time.perf_counter()
         query = validate_question(question)
         hits, evidence = self.retriever.search(query, k=max(k, 1), **search)
-        retrieved = time.perf_counter()
         abstained = not hits or not self.policy.answers(evidence)
-        check = None
-        if not abstained and run and self.sandbox is not None:
-            check = check_chunk(hits[0].chunk, self.sandbox, question=query)
-        done = time.perf_counter()
-        timings = {"retrieve": (retrieved - start) * 1e3, "run": (done - retrieved) * 1e3,
-                   "total": (done - start) * 1e3}
-        return Answer(query, abstained, tuple(hits), check, evidence, timings)
+        retrieve_ms = (time.perf_counter() - start) * 1e3
+        return Answer(query, abstained, tuple(hits), None, evidence,
+                      {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms})
+
+    def verify(self, answer: Answer) -> Answer:
+        """Run the best chunk's snippet in the sandbox and judge its claims."""
+        if answer.abstained or self.sandbox is None:
+            return answer
+        start = time.perf_counter()
+        check = check_chunk(answer.hits[0].chunk, self.sandbox, question=answer.query)
+        run_ms = (time.perf_counter() - start) * 1e3
+        timings = {**answer.timings_ms, "run": run_ms, "total": answer.timings_ms["retrieve"] + run_ms}
+        return replace(answer, check=check, timings_ms=timings)
+
+    def answer(self, question: str, *, k: int = 3, run: bool = True, **search) -> Answer:
+        """Retrieve, decide whether to answer, run and check the best chunk's snippet."""
+        answer = self.retrieve(question, k=k, **search)
+        return self.verify(answer) if run else answer

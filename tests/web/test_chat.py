@@ -1,0 +1,85 @@
+"""The web chat in a real browser: answers, citations, verdict badges, related questions,
+the code panel, abstention, and likes stored in SQLite."""
+import sqlite3
+from pathlib import Path
+
+SCREENSHOT = Path(__file__).parents[2] / "docs" / "screenshot.png"
+
+
+def ask(page, question: str):
+    page.fill("#question textarea", question)
+    page.click("#ask")
+
+
+def last_bot_message(page, text: str, timeout: int = 60_000):
+    """Wait until the last bot message contains `text`; return it."""
+    message = page.locator("#chat [data-testid='bot']").last
+    message.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    return message
+
+
+def test_chinese_question_shows_answer_citation_and_a_confirmed_badge(page):
+    ask(page, "grad_fn是什么意思,举例子详细说明")
+    message = last_bot_message(page, "✅ confirmed")
+    text = message.inner_text()
+    assert "AddBackward" in text and "📄 004_f12d77b702f2cfde.txt · main" in text
+    assert "c = a + b" in text  # the snippet that proves it
+
+
+def test_english_question_shows_a_contradicted_badge_with_torchs_value(page):
+    ask(page, "How do I compute a Jacobian matrix with torch.autograd.grad? give an example")
+    message = last_bot_message(page, "❌ contradicted")
+    text = message.inner_text()
+    assert "📄 003_fb5e48b6d614cee3.txt" in text and "tensor([[12., 0.], [0., 18.]])" in text
+    assert "Repaired" in text  # the labelled repair, with its diff
+
+
+def test_clicking_a_related_question_asks_it(page):
+    ask(page, "grad_fn是什么意思,举例子详细说明")
+    last_bot_message(page, "✅ confirmed")
+    related = page.locator("#suggestions button").first
+    question = related.inner_text().strip()
+    related.click()
+    users = page.locator("#chat [data-testid='user']")
+    users.nth(1).wait_for(timeout=60_000)
+    assert users.nth(1).inner_text().strip() == question
+    last_bot_message(page, "📄")  # the related question got its own cited answer
+
+
+def test_pasted_snippet_runs_and_shows_its_gradient(page):
+    page.locator("#code .cm-content").click()
+    page.keyboard.insert_text("import torch\nw = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                              "(w ** 3).sum().backward()\n")
+    page.click("#run")
+    page.locator("#run-output").get_by_text("[3.0, 12.0]").wait_for(timeout=60_000)
+    assert "✅ ran" in page.inner_text("#run-output")
+
+
+def test_answer_snippet_opens_in_the_code_panel(page):
+    ask(page, "backward() 方法 x.grad y.grad 例子")
+    last_bot_message(page, "confirmed")
+    page.click("#open-snippet")
+    page.locator("#code").get_by_text("backward()").first.wait_for(timeout=30_000)
+
+
+def test_off_topic_question_is_declined(page):
+    ask(page, "mysql 索引类型有哪些")
+    message = last_bot_message(page, "does not cover")
+    assert "✅" not in message.inner_text()
+
+
+def test_like_is_stored_in_sqlite_and_screenshot_is_saved(page, chat_server):
+    ask(page, "x 的梯度值为什么是 tensor([7.])?")
+    message = last_bot_message(page, "✅ confirmed")
+    message.scroll_into_view_if_needed()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.locator("#chat button[aria-label='Like'], #chat button[title='Like']").last.click()
+    db = Path(chat_server["data_dir"]) / "feedback.sqlite3"
+    for _ in range(50):
+        rows = sqlite3.connect(db).execute("SELECT question, answer_id, liked FROM feedback").fetchall() \
+            if db.exists() else []
+        if rows:
+            break
+        page.wait_for_timeout(200)
+    assert rows and rows[-1][0] == "x 的梯度值为什么是 tensor([7.])?" and rows[-1][1] and rows[-1][2] == 1
