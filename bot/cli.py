@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 
-def _data_dir(ctx: click.Context) -> Path:
+def data_dir_of(ctx: click.Context) -> Path:
+    """The data directory: --data-dir, $AUTOGRAD_KB_HOME, or the default."""
     from kb.settings import data_dir
 
     return ctx.obj.get("data_dir") or data_dir()
@@ -63,7 +64,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
         bar.update(done - bar.pos)
 
     try:
-        result = build_index(data_dir=_data_dir(ctx), model=model or model_name(),
+        result = build_index(data_dir=data_dir_of(ctx), model=model or model_name(),
                              sources=list(sources), force=force, progress=progress)
     except (BuildLocked, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -81,7 +82,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
         click.echo(f"embedded {result.embedded}, reused {result.reused}; "
                    f"index written to {result.path} in {result.seconds:.2f} s")
     if verify:
-        _verify_all(_data_dir(ctx))
+        _verify_all(data_dir_of(ctx))
 
 
 def _verify_all(data_dir: Path) -> None:
@@ -100,7 +101,7 @@ def _verify_all(data_dir: Path) -> None:
         click.echo(line)
 
 
-def _bot(ctx: click.Context, *, sandbox: bool = True):
+def load_bot(ctx: click.Context, *, sandbox: bool = True):
     """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly."""
     import threading
 
@@ -121,7 +122,7 @@ def _bot(ctx: click.Context, *, sandbox: bool = True):
     if starter:
         starter.start()
     try:
-        bot = Bot(_data_dir(ctx), sandbox=box)
+        bot = Bot(data_dir_of(ctx), sandbox=box)
         bot.warm_up()
     except IndexUnavailable as exc:
         raise click.ClickException(str(exc)) from None
@@ -167,7 +168,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
     from bot.answer import BadQuestion
     from bot.render import answer_text
 
-    bot = _bot(ctx, sandbox=not no_run)
+    bot = load_bot(ctx, sandbox=not no_run)
     batch = question == "-"
     questions = _read_questions(click.get_binary_stream("stdin")) if batch else [question]
     failed = False
@@ -258,62 +259,13 @@ def eval_command(ctx: click.Context, set_path: Path | None, report_dir: Path | N
         queries = load_set(set_path or DEV_SET)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    bot = _bot(ctx, sandbox=False)
+    bot = load_bot(ctx, sandbox=False)
     result = evaluate_set(bot.retriever, queries, bot.policy)
     click.echo(table(result["variants"], METRICS))
     click.echo(table({"all": result["abstention"]}, ["abstain_recall", "abstain_precision", "false_abstain"]))
     if report_dir:
         for path in write_report(result, report_dir):
             click.echo(f"wrote {path}")
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--max-queue", default=32, show_default=True, type=click.IntRange(1, 10_000),
-              help="Requests that may wait; beyond this people are told to try again.")
-@click.pass_context
-def chat(ctx: click.Context, host: str, port: int, max_queue: int) -> None:
-    """Serve the web chat (Gradio) on HOST:PORT.
-
-    \b
-    Example:
-      autograd-kb chat --port 7860    # then open http://127.0.0.1:7860
-    """
-    from bot.feedback import FeedbackStore, feedback_path
-    from bot.web import serve
-
-    bot = _bot(ctx)
-    store = FeedbackStore(feedback_path(_data_dir(ctx)))
-    click.echo(f"autograd-kb chat on http://{host}:{port}  (Ctrl-C stops it)")
-    try:
-        serve(bot, store, host=host, port=port, max_queue=max_queue)
-    finally:
-        bot.sandbox.close()
-        store.close()
-
-
-@main.command()
-@click.option("--export", "export", is_flag=True, required=True, help="Print every feedback row as JSONL.")
-@click.pass_context
-def feedback(ctx: click.Context, export: bool) -> None:
-    """Export the likes and dislikes given in the web chat.
-
-    \b
-    Example:
-      autograd-kb feedback --export > feedback.jsonl
-    """
-    import json
-
-    from bot.feedback import FeedbackStore, feedback_path
-
-    path = feedback_path(_data_dir(ctx))
-    if not path.exists():
-        raise click.ClickException(f"no feedback yet ({path} does not exist)")
-    store = FeedbackStore(path)
-    for row in store.rows():
-        click.echo(json.dumps(row, ensure_ascii=False))
-    store.close()
 
 
 def _print_run(result) -> None:
@@ -329,6 +281,11 @@ def _print_run(result) -> None:
         click.echo(click.style(f"error{where}: {result.error}", fg="red"), err=True)
     click.echo(click.style(f"{result.elapsed_ms:.1f} ms", dim=True), err=True)
 
+
+from bot.cli_web import chat, feedback  # noqa: E402  (the web commands live beside the others)
+
+main.add_command(chat)
+main.add_command(feedback)
 
 if __name__ == "__main__":
     main()

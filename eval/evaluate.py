@@ -15,6 +15,7 @@ VARIANTS = {  # name: search switches
     "lexical only": {"dense": False, "lexical": True, "bridge": False},
     "hybrid": {"dense": True, "lexical": True, "bridge": False},
     "hybrid + bridge": {"dense": True, "lexical": True, "bridge": True},
+    "hybrid + bridge, RRF fusion": {"dense": True, "lexical": True, "bridge": True, "fusion": "rrf"},
 }
 CUTOFFS = (1, 3, 5)
 
@@ -123,8 +124,8 @@ def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy) -> 
     ids = [q.id for q in queries]
     result: dict = {"questions": len(queries), "answerable": len(qrels), "variants": {}}
     for name, switches in VARIANTS.items():
-        run, evidence = retrieve_all(retriever, queries, **switches)
-        result["variants"][name] = retrieval_metrics(qrels, run, ids)
+        result["variants"][name] = retrieval_metrics(qrels, retrieve_all(retriever, queries, **switches)[0], ids)
+    run, evidence = retrieve_all(retriever, queries, **VARIANTS["hybrid + bridge"])
     result["by_language"] = {
         lang: retrieval_metrics(qrels, run, [q.id for q in queries if q.lang == lang])
         for lang in sorted({q.lang for q in queries})}

@@ -112,7 +112,7 @@ def test_eval_writes_metrics_report_and_plots(built_index, tmp_path):
     result = run("eval", "--report", str(tmp_path / "rep"), data_dir=built_index)
     assert result.exit_code == 0 and "hybrid + bridge" in result.output
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
-    assert set(metrics["variants"]) == {"dense only", "lexical only", "hybrid", "hybrid + bridge"}
+    assert {"dense only", "lexical only", "hybrid", "hybrid + bridge"} <= set(metrics["variants"])
     assert (tmp_path / "rep" / "recall.png").stat().st_size > 1000
     assert "Abstention" in (tmp_path / "rep" / "report.md").read_text()
 
