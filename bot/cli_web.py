@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import data_dir_of, load_bot
+from bot.cli_common import data_dir_of, load_bot
 
 
 @click.command()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from kb.classify import classify
 from kb.parse import parse_file
-from kb.pipeline import Report, build_chunks, clean, load_records
+from kb.pipeline import Report, build_chunks, load_records
 
 UNSEEN = Path(__file__).parent / "data" / "unseen"
 EXPECTED = json.loads((UNSEEN / "expected.json").read_text())
