@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.domain import match_domain
-from kb.bridge import expand
+from kb.bridge import expand, gloss
 from kb.index import Index, lexical_text
 from kb.tokens import tokenize
 from kb.types import Chunk
@@ -55,9 +55,8 @@ def zscores(values: np.ndarray) -> np.ndarray:
 
 
 def dense_query(query: str) -> str:
-    """The query as the English-only model should see it: plus English names of its Chinese terms."""
-    english = expand(query).english
-    return f"{query} ({', '.join(english)})" if english else query
+    """The query as the English-only model should see it: the bridge's gloss of it."""
+    return gloss(query) or query
 
 
 def weighted_tokens(query: str, *, bridge: bool = True) -> dict[str, float]:
@@ -78,6 +77,7 @@ class Retriever:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.model = index.manifest["model"]
+        self.english_only = index.manifest.get("english_only", True)
         lexical = index.lexical
         indptr = np.asarray(lexical.scores["indptr"])
         self.vocab = lexical.vocab_dict
@@ -93,7 +93,7 @@ class Retriever:
     def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True,
                lexical: bool = True, bridge: bool = True, fusion: str = "zscore") -> tuple[list[Hit], Evidence]:
         """Top `k` chunks and the evidence. Sides, the bridge and the fusion can be switched for ablations."""
-        vector = self.embed_query(dense_query(query) if bridge else query)
+        vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
         dense_hits = self.index.dense_search(vector, candidates)
         lexical_hits = self.index.lexical_search(weighted_tokens(query, bridge=bridge), candidates)
         dense_ids = [i for i, _ in dense_hits] if dense else []

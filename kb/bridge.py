@@ -1,6 +1,7 @@
 """The terminology bridge: Chinese and English terms for the same idea, kept as data."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,3 +40,21 @@ def expand(text: str) -> Expansion:
             if group[0] in missing:
                 english.append(group[0])
     return Expansion(tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(english)))
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+
+@lru_cache(maxsize=1)
+def _chinese_terms() -> tuple[re.Pattern, dict[str, str]]:
+    english = {t: group[0] for group in load_bridge() for t in group[1:] if not t.isascii()}
+    alternation = "|".join(re.escape(t) for t in sorted(english, key=len, reverse=True))
+    return re.compile(alternation), english
+
+
+def gloss(text: str) -> str:
+    """The text as an English-only model can read it: Chinese terms become their English names
+    in place, other Chinese characters are dropped."""
+    pattern, english = _chinese_terms()
+    text = pattern.sub(lambda m: f" {english[m.group(0)]} ", text)
+    return re.sub(r"\s+", " ", CJK.sub(" ", text)).strip()

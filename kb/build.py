@@ -51,6 +51,16 @@ def index_fingerprint() -> str:
     return content_hash(*(f.read_text(encoding="utf-8") for f in files))
 
 
+def _english_only(data_dir: Path, model: str) -> bool:
+    """Whether the model needs Chinese glossed into English; remembered in the manifest per model."""
+    from kb.embed import reads_chinese
+
+    manifest = read_manifest(data_dir)
+    if manifest and manifest.get("model") == model and "english_only" in manifest:
+        return bool(manifest["english_only"])
+    return not reads_chinese(model)
+
+
 def _previous_vectors(data_dir: Path, model: str) -> dict[str, np.ndarray]:
     """Vectors of the live index by content key, when it was built with the same model."""
     manifest = read_manifest(data_dir)
@@ -70,7 +80,9 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
 
     start = time.perf_counter()
     chunks, report = build_chunks(sources)
-    keys = [content_hash(model, embed_text(c)) for c in chunks]
+    english_only = _english_only(data_dir, model)
+    texts = [embed_text(c, english_only=english_only) for c in chunks]
+    keys = [content_hash(model, text) for text in texts]
     corpus_hash = content_hash(model, index_fingerprint(), *keys, *(c.id for c in chunks))
     with build_lock(data_dir):
         manifest = read_manifest(data_dir)
@@ -92,8 +104,9 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
                 progress(done, len(todo))
 
         if todo:
-            vectors[todo] = embed([embed_text(chunks[i]) for i in todo], model=model, progress=step)
+            vectors[todo] = embed([texts[i] for i in todo], model=model, progress=step)
         manifest = {"format": FORMAT, "model": model, "dim": dim, "corpus_hash": corpus_hash,
+                    "english_only": english_only,
                     "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "sources": sorted({s.file for c in chunks for s in c.sources})}
         path = write_index(data_dir, manifest, chunks, keys, vectors,

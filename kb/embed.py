@@ -54,3 +54,9 @@ def _dim(encoder) -> int:
 def dimension(model: str) -> int:
     """The model's embedding size."""
     return _dim(load_model(model))
+
+
+def reads_chinese(model: str) -> bool:
+    """Whether the model's tokenizer has Chinese characters (an English-only one maps them to [UNK])."""
+    tokenizer = load_model(model).tokenizer
+    return tokenizer.unk_token not in tokenizer.tokenize("梯度计算图")

@@ -6,16 +6,17 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.bridge import expand
+from kb.bridge import expand, gloss
 from kb.store import IndexUnavailable, Stored, load_stored
 from kb.tokens import tokenize
 from kb.types import Chunk
 
 
-def embed_text(chunk: Chunk) -> str:
-    """What the dense model sees: the question, English names of its Chinese terms, the answer."""
-    english = expand(f"{chunk.question}\n{chunk.text}").english
-    return f"{chunk.question} ({', '.join(english)})\n{chunk.text}"[:2000]
+def embed_text(chunk: Chunk, *, english_only: bool = True) -> str:
+    """What the dense model sees. An English-only model reads Chinese as [UNK], so it gets the
+    bridge's gloss: Chinese terms in English, other Chinese dropped."""
+    text = f"{chunk.question}\n{chunk.text}"
+    return (gloss(chunk.question) + "\n" + gloss(chunk.text) if english_only else text)[:2000]
 
 
 def lexical_text(chunk: Chunk) -> str:
