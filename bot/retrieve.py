@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.domain import match_domain
+from bot.domain import match_domain, near
 from kb.bridge import expand, gloss
 from kb.index import Index, lexical_text
 from kb.tokens import tokenize
@@ -18,6 +19,7 @@ EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommen
 EXCERPT_SECTIONS = {"recommend", "article"}
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
+SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Retriever:
         self.vocab = lexical.vocab_dict
         self.df = np.diff(indptr)
         self.n_docs = max(1, int(lexical.scores.get("num_docs", len(index.chunks))))
+        self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's unit embedding."""
@@ -95,7 +98,7 @@ class Retriever:
         """Top `k` chunks and the evidence. Sides, the bridge and the fusion can be switched for ablations."""
         vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
         dense_hits = self.index.dense_search(vector, candidates)
-        lexical_hits = self.index.lexical_search(weighted_tokens(query, bridge=bridge), candidates)
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates)
         dense_ids = [i for i, _ in dense_hits] if dense else []
         lexical_ids = [i for i, _ in lexical_hits] if lexical else []
         if fusion == "rrf":
@@ -109,6 +112,14 @@ class Retriever:
         top_cos = dense_hits[0][1] if dense_hits else 0.0
         coverage = max((self.coverage(query, h.chunk) for h in hits[:3]), default=0.0)
         return hits, Evidence(top_cos, coverage, match_domain(query).strength)
+
+    def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
+        """Weighted lexical terms, plus the indexed words that unknown words are one typo away from."""
+        weights = weighted_tokens(query, bridge=bridge)
+        for token in [t for t in weights if t not in self.vocab and not t.startswith("#")]:
+            for word in self.spelling.near(token):
+                weights.setdefault(word, SPELLING_WEIGHT * weights[token])
+        return weights
 
     def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
         """Sum of each side's z-scores over the candidates both sides proposed."""
@@ -136,6 +147,27 @@ class Retriever:
         tokens = {t for t in tokenize(query) if not t.startswith("#")}
         total = sum(self.idf(t) for t in tokens)
         return sum(self.idf(t) for t in tokens if t in have) / total if total else 0.0
+
+
+class SpellingIndex:
+    """Indexed words by their one-letter deletions, to find the words a typo is one edit away from."""
+
+    def __init__(self, words) -> None:
+        self.by_deletion: dict[str, set[str]] = {}
+        for word in words:
+            for key in {word, *_deletions(word)}:
+                self.by_deletion.setdefault(key, set()).add(word)
+
+    def near(self, word: str) -> set[str]:
+        """Indexed words within one insertion, deletion, substitution or swap of `word`."""
+        if len(word) < 5:
+            return set()
+        found = set().union(*(self.by_deletion.get(k, set()) for k in {word, *_deletions(word)}))
+        return {w for w in found if w != word and near(w, word)}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def is_excerpt(chunk: Chunk) -> bool:
