@@ -98,23 +98,21 @@ def abstention_metrics(queries: list[Query], evidence: dict[str, Evidence], poli
 
 
 def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy) -> list[dict]:
-    """Abstention figures over a grid: coverage needed for ambiguous questions × cosine for the rest."""
+    """Abstention figures as the coverage needed for questions with only ambiguous terms varies."""
     rows = []
     for weak in [x / 100 for x in range(0, 61)]:
-        for dense in [x / 20 for x in range(0, 17)]:
-            policy = Policy(weak, 1.01 if dense else 0.0, dense)
-            rows.append({"weak_min_coverage": weak, "min_dense": dense,
-                         **abstention_metrics(queries, evidence, policy)})
+        policy = Policy(weak, base.min_coverage, base.min_dense)
+        rows.append({"weak_min_coverage": weak, **abstention_metrics(queries, evidence, policy)})
     return rows
 
 
 def best_policy(rows: list[dict], *, max_false_abstain: float = 0.05) -> dict:
     """The middle of the best plateau: most off-topic abstention at an acceptable false-abstain rate,
-    then fewest false abstentions; the median point of those ties, for a margin on both sides."""
+    then fewest false abstentions; the median of those ties leaves a margin on both sides."""
     ok = [r for r in rows if r["false_abstain"] <= max_false_abstain] or rows
     key = lambda r: (round(r["abstain_recall"], 9), -round(r["false_abstain"], 9))  # noqa: E731
     top = max(map(key, ok))
-    ties = sorted((r for r in ok if key(r) == top), key=lambda r: (r["min_dense"], r["weak_min_coverage"]))
+    ties = [r for r in ok if key(r) == top]
     return ties[len(ties) // 2]
 
 

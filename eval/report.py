@@ -31,8 +31,8 @@ def markdown(result: dict) -> str:
               ["abstain_recall", "abstain_precision", "false_abstain"]),
         f"Policy in use: `{result['policy']}`.", "",
         f"Best point of the threshold sweep (most off-topic abstention with false abstention ≤ 0.05, "
-        f"middle of the plateau): weak_min_coverage = {best['weak_min_coverage']}, "
-        f"min_dense = {best['min_dense']} → abstain recall {best['abstain_recall']:.3f}, "
+        f"middle of the plateau): weak_min_coverage = {best['weak_min_coverage']} "
+        f"→ abstain recall {best['abstain_recall']:.3f}, "
         f"false abstain {best['false_abstain']:.3f}.", "",
         "![recall@k](recall.png)", "", "![abstention sweep](abstention_sweep.png)", ""])
 
@@ -52,15 +52,14 @@ def plots(result: dict, folder: Path) -> None:
     fig.tight_layout()
     fig.savefig(folder / "recall.png", dpi=100)
     plt.close(fig)
-    dense = result["best_sweep_point"]["min_dense"]
-    rows = sorted((r for r in result["sweep"] if r["min_dense"] == dense), key=lambda r: r["weak_min_coverage"])
+    rows = sorted(result["sweep"], key=lambda r: r["weak_min_coverage"])
     fig, ax = plt.subplots(figsize=(6, 4))
     xs = [r["weak_min_coverage"] for r in rows]
     ax.plot(xs, [r["abstain_recall"] for r in rows], label="off-topic abstention")
     ax.plot(xs, [r["false_abstain"] for r in rows], label="false abstention")
     ax.axvline(result["policy"]["weak_min_coverage"], color="grey", linestyle="--", label="policy")
     ax.set(xlabel="coverage needed for ambiguous questions", ylabel="rate",
-           title=f"Abstention sweep (min_dense = {dense})", ylim=(0, 1.02))
+           title="Abstention sweep (questions with only ambiguous terms)", ylim=(0, 1.02))
     ax.legend()
     fig.tight_layout()
     fig.savefig(folder / "abstention_sweep.png", dpi=100)
