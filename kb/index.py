@@ -20,9 +20,9 @@ def embed_text(chunk: Chunk, *, english_only: bool = True) -> str:
 
 
 def lexical_text(chunk: Chunk) -> str:
-    """What the lexical index sees: the question twice, the answer, the code, and bridge equivalents."""
+    """What the lexical index sees: the question, the answer, the code, and bridge equivalents."""
     code = chunk.code.text if chunk.code else ""
-    text = f"{chunk.question}\n{chunk.question}\n{chunk.text}\n{code}"
+    text = f"{chunk.question}\n{chunk.text}\n{code}"
     return f"{text}\n{' '.join(expand(text).terms)}"
 
 
