@@ -1,9 +1,14 @@
-"""Sentence embeddings with a local sentence-transformers model, normalised for inner product."""
+"""Sentence embeddings from a local model, normalised for inner product.
+
+BERT + mean-pooling models (the bundled all-MiniLM-L6-v2 among them) run on kb.bert's plain-torch
+encoder, which starts in a second; any other sentence-transformers model goes through that library.
+"""
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -19,15 +24,38 @@ def resolve_model(name: str) -> str:
     return name
 
 
+class _SentenceTransformer:
+    """sentence-transformers behind the same small interface as kb.bert.BertEncoder."""
+
+    def __init__(self, path: str) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(path, device="cpu")
+        self.unk_token = self.model.tokenizer.unk_token
+
+    def dimension(self) -> int:
+        size = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(size())
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.model.tokenizer.tokenize(text)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
+
+
 @lru_cache(maxsize=2)
 def load_model(name: str):
-    """Load a sentence-transformers model offline, on the CPU."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
+    """Load an embedding model offline, on the CPU."""
+    from kb.bert import BertEncoder, supports
 
+    path = resolve_model(name)
     try:
-        return SentenceTransformer(resolve_model(name), device="cpu")
+        if Path(path).is_dir() and supports(Path(path)):
+            return BertEncoder(Path(path))
+        return _SentenceTransformer(path)
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot load embedding model {name!r}: {exc}") from None
 
@@ -36,27 +64,21 @@ def embed(texts: list[str], *, model: str, batch_size: int = 32,
           progress: Callable[[int], None] | None = None) -> np.ndarray:
     """Embed texts as unit-length float32 rows, reporting progress per batch."""
     encoder = load_model(model)
-    out = np.zeros((len(texts), _dim(encoder)), dtype=np.float32)
+    out = np.zeros((len(texts), encoder.dimension()), dtype=np.float32)
     for start in range(0, len(texts), batch_size):
         batch = texts[start : start + batch_size]
-        out[start : start + len(batch)] = encoder.encode(
-            batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        out[start : start + len(batch)] = encoder.encode(batch)
         if progress:
             progress(len(batch))
     return out
 
 
-def _dim(encoder) -> int:
-    size = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
-    return int(size())
-
-
 def dimension(model: str) -> int:
     """The model's embedding size."""
-    return _dim(load_model(model))
+    return load_model(model).dimension()
 
 
 def reads_chinese(model: str) -> bool:
     """Whether the model's tokenizer has Chinese characters (an English-only one maps them to [UNK])."""
-    tokenizer = load_model(model).tokenizer
-    return tokenizer.unk_token not in tokenizer.tokenize("梯度计算图")
+    encoder = load_model(model)
+    return encoder.unk_token not in encoder.tokenize("梯度计算图")
