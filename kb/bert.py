@@ -29,13 +29,13 @@ def supports(path: Path) -> bool:
 class BertEncoder:
     """BERT forward pass, mean pooling and L2 normalisation, from a model folder."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, max_tokens: int | None = None) -> None:
         import torch
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
         self.config = json.loads((path / "config.json").read_text())
-        max_len = json.loads((path / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
+        max_len = max_tokens or json.loads((path / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_len)
         self.tokenizer.enable_padding(pad_id=self.config.get("pad_token_id", 0))

@@ -29,15 +29,21 @@ def load_bridge(path: Path = BRIDGE_FILE) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
+@lru_cache(maxsize=1)
+def _group_patterns() -> tuple[tuple[tuple[str, ...], tuple[re.Pattern, ...]], ...]:
+    return tuple((group, tuple(term_pattern(t) for t in group)) for group in load_bridge())
+
+
 @lru_cache(maxsize=4096)
 def expand(text: str) -> Expansion:
     """Terms equivalent to those the text uses (the ones it already has excluded)."""
     terms, english = [], []
-    for group in load_bridge():
-        if any(term_pattern(t).search(text) for t in group):
-            missing = [t for t in group if not term_pattern(t).search(text)]
+    for group, patterns in _group_patterns():
+        present = [bool(p.search(text)) for p in patterns]
+        if any(present):
+            missing = [t for t, found in zip(group, present) if not found]
             terms += missing
-            if group[0] in missing:
+            if not present[0]:
                 english.append(group[0])
     return Expansion(tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(english)))
 

@@ -13,6 +13,7 @@ import numpy as np
 from kb.index import embed_text, write_search_files
 from kb.pipeline import Report, build_chunks
 from kb.store import FORMAT, IndexUnavailable, is_intact, load_stored, read_manifest, write_index
+from kb.settings import max_tokens
 from kb.types import content_hash
 
 
@@ -82,7 +83,7 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
     chunks, report = build_chunks(sources)
     english_only = _english_only(data_dir, model)
     texts = [embed_text(c, english_only=english_only) for c in chunks]
-    keys = [content_hash(model, text) for text in texts]
+    keys = [content_hash(model, str(max_tokens()), text) for text in texts]
     corpus_hash = content_hash(model, index_fingerprint(), *keys, *(c.id for c in chunks))
     with build_lock(data_dir):
         manifest = read_manifest(data_dir)
@@ -106,7 +107,7 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
         if todo:
             vectors[todo] = embed([texts[i] for i in todo], model=model, progress=step)
         manifest = {"format": FORMAT, "model": model, "dim": dim, "corpus_hash": corpus_hash,
-                    "english_only": english_only,
+                    "english_only": english_only, "max_tokens": max_tokens(),
                     "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "sources": sorted({s.file for c in chunks for s in c.sources})}
         path = write_index(data_dir, manifest, chunks, keys, vectors,

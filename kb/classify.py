@@ -28,6 +28,7 @@ class Rules:
     tags: dict[str, tuple[re.Pattern, ...]]
 
 
+@lru_cache(maxsize=None)
 def term_pattern(term: str) -> re.Pattern:
     """ASCII terms match as whole identifiers (`grad` not in `gradle`); others as substrings."""
     escaped = re.escape(term)

@@ -1,7 +1,9 @@
 """Merge near-duplicate answers, keeping every source as a citation."""
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from kb.types import Source
@@ -42,19 +44,40 @@ def _better(a: Entry, b: Entry) -> Entry:
     return a if rank(a) >= rank(b) else b
 
 
-def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], int]:
-    """Fold near-duplicates into their fullest copy; return the entries and how many were merged."""
+def merge_duplicates(entries: list[Entry], *, threshold: float = 0.8) -> tuple[list[Entry], int]:
+    """Fold near-duplicates into their fullest copy; return the entries and how many were merged.
+
+    Candidates come from a prefix filter (two answers sharing 80% of the smaller one's shingles
+    must share one of its rarest 20%), so only a few pairs are compared, not all of them.
+    """
+    sets = [shingles(e.answer) for e in entries]
+    frequency = Counter(s for shingle_set in sets for s in shingle_set)
+    full: dict[str, list[int]] = defaultdict(list)  # shingle -> kept slots having it
+    rare: dict[str, list[int]] = defaultdict(list)  # shingle -> kept slots having it in their prefix
     kept: list[Entry] = []
     merged = 0
-    for entry in entries:
-        for i, other in enumerate(kept):
-            if is_near_duplicate(entry, other):
-                best = _better(other, entry)
-                sources = tuple(dict.fromkeys(best.sources + other.sources + entry.sources))
-                kept[i] = Entry(best.question, best.answer, sources, best.topic,
-                                tuple(dict.fromkeys(other.tags + entry.tags)))
-                merged += 1
-                break
-        else:
+    for entry, shingle_set in zip(entries, sets):
+        prefix = _prefix(shingle_set, frequency, threshold)
+        slots = {k for s in prefix for k in full.get(s, ())} | {k for s in shingle_set for k in rare.get(s, ())}
+        match = next((k for k in sorted(slots) if is_near_duplicate(entry, kept[k])), None)
+        if match is None:
+            for s in shingle_set:
+                full[s].append(len(kept))
+            for s in prefix:
+                rare[s].append(len(kept))
             kept.append(entry)
+            continue
+        other = kept[match]
+        best = _better(other, entry)
+        sources = tuple(dict.fromkeys(best.sources + other.sources + entry.sources))
+        kept[match] = Entry(best.question, best.answer, sources, best.topic,
+                            tuple(dict.fromkeys(other.tags + entry.tags)))
+        merged += 1
     return kept, merged
+
+
+def _prefix(shingle_set: set[str], frequency: Counter, threshold: float) -> list[str]:
+    """The rarest shingles a near-duplicate must share at least one of."""
+    size = len(shingle_set)
+    length = size - math.ceil(threshold * size) + 1
+    return sorted(shingle_set, key=lambda s: (frequency[s], s))[:max(length, 1)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.settings import BUNDLED_MODEL
+from kb.settings import BUNDLED_MODEL, max_tokens
 
 
 def resolve_model(name: str) -> str:
@@ -33,6 +33,7 @@ class _SentenceTransformer:
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(path, device="cpu")
+        self.model.max_seq_length = min(self.model.max_seq_length or max_tokens(), max_tokens())
         self.unk_token = self.model.tokenizer.unk_token
 
     def dimension(self) -> int:
@@ -54,7 +55,7 @@ def load_model(name: str):
     path = resolve_model(name)
     try:
         if Path(path).is_dir() and supports(Path(path)):
-            return BertEncoder(Path(path))
+            return BertEncoder(Path(path), max_tokens=max_tokens())
         return _SentenceTransformer(path)
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot load embedding model {name!r}: {exc}") from None
@@ -62,12 +63,14 @@ def load_model(name: str):
 
 def embed(texts: list[str], *, model: str, batch_size: int = 32,
           progress: Callable[[int], None] | None = None) -> np.ndarray:
-    """Embed texts as unit-length float32 rows, reporting progress per batch."""
+    """Embed texts as unit-length float32 rows, reporting progress per batch. Texts are batched by
+    length, so short ones are not padded to the length of long ones."""
     encoder = load_model(model)
     out = np.zeros((len(texts), encoder.dimension()), dtype=np.float32)
-    for start in range(0, len(texts), batch_size):
-        batch = texts[start : start + batch_size]
-        out[start : start + len(batch)] = encoder.encode(batch)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        out[batch] = encoder.encode([texts[i] for i in batch])
         if progress:
             progress(len(batch))
     return out

@@ -26,14 +26,36 @@ def lexical_text(chunk: Chunk) -> str:
     return f"{text}\n{' '.join(expand(text).terms)}"
 
 
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
+
+
+def make_dense_index(vectors: np.ndarray, *, kind: str):
+    """An exact (`flat`) or approximate (`hnsw`) inner-product FAISS index of unit vectors."""
+    import faiss
+
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index
+
+
+def dense_kind(n: int) -> str:
+    """Exact search below the ANN threshold (a setting), HNSW above it."""
+    from kb.settings import ann_threshold
+
+    return "hnsw" if n >= ann_threshold() else "flat"
+
+
 def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
     """Write the FAISS and BM25 files of an index directory."""
     import bm25s
     import faiss
 
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
-    faiss.write_index(dense, str(folder / "dense.faiss"))
+    faiss.write_index(make_dense_index(vectors, kind=dense_kind(len(chunks))), str(folder / "dense.faiss"))
     lexical = bm25s.BM25()
     lexical.index([tokenize(lexical_text(c)) or ["_"] for c in chunks], show_progress=False)
     lexical.save(str(folder / "lexical"), show_progress=False)

@@ -101,3 +101,17 @@ def test_damaged_index_says_how_to_fix_it(data_dir):
         Index.load(data_dir / "nowhere")
     build_index(data_dir=data_dir, model=BUNDLED_MODEL)  # a damaged index is rebuilt, not trusted
     assert Index.load(data_dir).chunks
+
+
+def test_above_the_threshold_the_dense_index_is_hnsw_and_finds_the_same(data_dir, monkeypatch):
+    import faiss
+
+    from kb.embed import embed
+
+    vector = embed(["How do I compute a Jacobian matrix with torch.autograd.grad?"], model=BUNDLED_MODEL)[0]
+    exact = Index.load(data_dir).dense_search(vector, 3)
+    monkeypatch.setenv("AUTOGRAD_KB_ANN_THRESHOLD", "10")
+    build_index(data_dir=data_dir, model=BUNDLED_MODEL, force=True)
+    index = Index.load(data_dir)
+    assert isinstance(index.dense, faiss.IndexHNSWFlat)
+    assert [i for i, _ in index.dense_search(vector, 3)] == [i for i, _ in exact]
