@@ -67,11 +67,12 @@ def time_build(chunks: int = 1000) -> dict:
     (folder / "docs" / "synthetic.md").write_text(body)
     argv = CLI + ["--data-dir", str(folder / "data"), "build", "--no-verify", "--source", str(folder / "docs")]
     start = time.perf_counter()
-    subprocess.run(argv, capture_output=True, check=True)
+    out = subprocess.run(argv, capture_output=True, check=True, text=True).stdout
     fresh = time.perf_counter() - start
+    built = int(next(line for line in out.splitlines() if line.startswith("chunks: ")).split()[1])
     start = time.perf_counter()
     subprocess.run(argv, capture_output=True, check=True)
-    return {"chunks": chunks + 17, "build_s": fresh, "chunks_per_s": (chunks + 17) / fresh,
+    return {"records": chunks + 17, "chunks": built, "build_s": fresh, "chunks_per_s": built / fresh,
             "unchanged_rebuild_s": time.perf_counter() - start}
 
 
@@ -133,7 +134,8 @@ def main() -> None:
             ("sandbox run p50 (zygote)", f"{results['sandbox']['zygote_ms']['p50']:.1f} ms", "≤ 25 ms"),
             ("fresh python -c p50", f"{results['sandbox']['python_c_ms']['p50']:.0f} ms", ""),
             ("zygote speed-up", f"{results['sandbox']['speedup_p50']:.0f}×", ""),
-            ("index build (1,017 chunks, fresh process)", f"{results['build']['chunks_per_s']:.0f} chunks/s", "≥ 100"),
+            (f"index build ({results['build']['chunks']:,} chunks, fresh process)",
+             f"{results['build']['chunks_per_s']:.0f} chunks/s", "≥ 100"),
             ("unchanged rebuild (fresh process)", f"{results['build']['unchanged_rebuild_s']:.2f} s", "< 1 s + start-up")]
     for row in results["scale"]:
         naive = f", rank_bm25 {row['rank_bm25_query_ms']:.0f} ms" if "rank_bm25_query_ms" in row else ""
