@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.index import embed_text, write_search_files
-from kb.pipeline import Report, build_chunks
+from kb.pipeline import CORPUS_DIR, Report, build_chunks
 from kb.store import FORMAT, IndexUnavailable, is_intact, load_stored, read_manifest, write_index
 from kb.settings import max_tokens
 from kb.types import content_hash
@@ -43,6 +44,19 @@ def build_lock(data_dir: Path):
         except BlockingIOError:
             raise BuildLocked(f"another build is running in {data_dir}") from None
         yield
+
+
+def input_hash(model: str, sources: list[Path]) -> str:
+    """A hash of everything a build reads: the documents, the kb code and data, and the settings.
+    When it matches the live index's, the whole pipeline can be skipped."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}".encode())
+    files = sorted(package.glob("*.py")) + sorted((package / "data").glob("*"))
+    for folder in [CORPUS_DIR, *sources]:
+        files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    for path in files:
+        digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def index_fingerprint() -> str:
@@ -80,6 +94,11 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
     from kb.embed import dimension, embed
 
     start = time.perf_counter()
+    inputs = input_hash(model, sources or [])
+    manifest = read_manifest(data_dir)
+    if not force and manifest and manifest.get("input_hash") == inputs and is_intact(data_dir):
+        return BuildResult(Report.from_dict(manifest["report"]), None, 0, manifest["chunks"], True,
+                           time.perf_counter() - start)
     chunks, report = build_chunks(sources)
     english_only = _english_only(data_dir, model)
     texts = [embed_text(c, english_only=english_only) for c in chunks]
@@ -107,7 +126,8 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
         if todo:
             vectors[todo] = embed([texts[i] for i in todo], model=model, progress=step)
         manifest = {"format": FORMAT, "model": model, "dim": dim, "corpus_hash": corpus_hash,
-                    "english_only": english_only, "max_tokens": max_tokens(),
+                    "english_only": english_only, "max_tokens": max_tokens(), "input_hash": inputs,
+                    "report": report.to_dict(),
                     "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "sources": sorted({s.file for c in chunks for s in c.sources})}
         path = write_index(data_dir, manifest, chunks, keys, vectors,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kb.chunk import make_chunks
@@ -29,6 +29,18 @@ class Report:
     code_parsed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     drops: list[tuple[str, str, str]] = field(default_factory=list)  # (source, question, reason)
+
+    def to_dict(self) -> dict:
+        """The report as JSON-ready data (kept in the manifest)."""
+        return {**asdict(self), "dropped": dict(self.dropped)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        """Rebuild a report from `to_dict` output."""
+        fields = {**data, "dropped": Counter(data["dropped"])}
+        fields["skipped"] = [tuple(x) for x in data["skipped"]]
+        fields["drops"] = [tuple(x) for x in data["drops"]]
+        return cls(**fields)
 
     def lines(self) -> list[str]:
         """The summary as printable lines."""
