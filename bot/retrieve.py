@@ -77,6 +77,9 @@ class Retriever:
     """Searches one loaded index with the model it was built with."""
 
     def __init__(self, index: Index) -> None:
+        import faiss
+
+        faiss.omp_set_num_threads(1)  # one query at a time: threads cost more than they save
         self.index = index
         self.model = index.manifest["model"]
         self.english_only = index.manifest.get("english_only", True)
