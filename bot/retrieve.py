@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense and lexical candidates fused by reciprocal rank, bridged across languages."""
+"""Hybrid retrieval: dense and weighted-BM25 candidates fused by z-score (RRF kept for comparison), bridged across languages."""
 from __future__ import annotations
 
 import math
