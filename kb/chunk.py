@@ -11,7 +11,7 @@ from kb.tokens import CJK, tokenize
 from kb.types import Chunk, content_hash
 
 FENCED = re.compile(r"```.*?```", re.S)
-MAX_CHARS = 1000
+MAX_CHARS = 2000  # characters; one Q&A stays whole up to here (the longest bundled answer is 1,709)
 
 
 def paragraphs(text: str) -> list[str]:
