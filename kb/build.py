@@ -59,13 +59,6 @@ def input_hash(model: str, sources: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def index_fingerprint() -> str:
-    """A hash of what shapes the index besides the chunks: tokenizer, index code and data files."""
-    package = Path(__file__).parent
-    files = [package / "tokens.py", package / "index.py", *sorted((package / "data").glob("*"))]
-    return content_hash(*(f.read_text(encoding="utf-8") for f in files))
-
-
 def _english_only(data_dir: Path, model: str) -> bool:
     """Whether the model needs Chinese glossed into English; remembered in the manifest per model."""
     from kb.embed import reads_chinese
@@ -103,11 +96,7 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
     english_only = _english_only(data_dir, model)
     texts = [embed_text(c, english_only=english_only) for c in chunks]
     keys = [content_hash(model, str(max_tokens()), text) for text in texts]
-    corpus_hash = content_hash(model, index_fingerprint(), *keys, *(c.id for c in chunks))
     with build_lock(data_dir):
-        manifest = read_manifest(data_dir)
-        if not force and manifest and manifest.get("corpus_hash") == corpus_hash and is_intact(data_dir):
-            return BuildResult(report, None, 0, len(chunks), True, time.perf_counter() - start)
         known = {} if force else _previous_vectors(data_dir, model)
         todo = [i for i, k in enumerate(keys) if k not in known]
         dim = dimension(model)
@@ -125,8 +114,8 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
 
         if todo:
             vectors[todo] = embed([texts[i] for i in todo], model=model, progress=step)
-        manifest = {"format": FORMAT, "model": model, "dim": dim, "corpus_hash": corpus_hash,
-                    "english_only": english_only, "max_tokens": max_tokens(), "input_hash": inputs,
+        manifest = {"format": FORMAT, "model": model, "dim": dim, "input_hash": inputs,
+                    "english_only": english_only, "max_tokens": max_tokens(),
                     "report": report.to_dict(),
                     "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "sources": sorted({s.file for c in chunks for s in c.sources})}

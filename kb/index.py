@@ -15,8 +15,9 @@ from kb.types import Chunk
 def embed_text(chunk: Chunk, *, english_only: bool = True) -> str:
     """What the dense model sees. An English-only model reads Chinese as [UNK], so it gets the
     bridge's gloss: Chinese terms in English, other Chinese dropped."""
-    text = f"{chunk.question}\n{chunk.text}"
-    return (gloss(chunk.question) + "\n" + gloss(chunk.text) if english_only else text)[:2000]
+    if english_only:
+        return f"{gloss(chunk.question)}\n{gloss(chunk.text)}"[:2000]
+    return f"{chunk.question}\n{chunk.text}"[:2000]
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -76,7 +77,7 @@ class Index:
 
     @property
     def manifest(self) -> dict:
-        """The index's manifest (model, dimension, corpus hash, counts)."""
+        """The index's manifest (model, dimension, input hash, counts)."""
         return self.stored.manifest
 
     @classmethod

@@ -91,7 +91,7 @@ def write_index(data_dir: Path, manifest: dict, chunks: list[Chunk], keys: list[
                 vectors: np.ndarray, write_extra) -> Path:
     """Write a new index directory completely, then make it current in one rename."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    target = data_dir / f"index-{manifest['corpus_hash'][:12]}-{time.time_ns()}"
+    target = data_dir / f"index-{manifest['input_hash'][:12]}-{time.time_ns()}"
     tmp = target.with_name(target.name + ".tmp")
     tmp.mkdir()
     rows = [{"key": k, "chunk": chunk_to_dict(c)} for k, c in zip(keys, chunks)]
