@@ -88,6 +88,7 @@ class Retriever:
         self.vocab = lexical.vocab_dict
         self.df = np.diff(indptr)
         self.n_docs = max(1, int(lexical.scores.get("num_docs", len(index.chunks))))
+        self.chunk_tokens: dict[str, frozenset[str]] = {}
         self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -145,8 +146,9 @@ class Retriever:
 
     def coverage(self, query: str, chunk: Chunk) -> float:
         """IDF-weighted share of the query's tokens found in the chunk or its bridge equivalents."""
-        text = lexical_text(chunk)
-        have = set(tokenize(text)) | set(tokenize(" ".join(expand(text).terms)))
+        if chunk.id not in self.chunk_tokens:  # the lexical index's tokens, bridge terms included
+            self.chunk_tokens[chunk.id] = frozenset(tokenize(lexical_text(chunk)))
+        have = self.chunk_tokens[chunk.id]
         tokens = {t for t in tokenize(query) if not t.startswith("#")}
         total = sum(self.idf(t) for t in tokens)
         return sum(self.idf(t) for t in tokens if t in have) / total if total else 0.0
