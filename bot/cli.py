@@ -231,6 +231,8 @@ def eval_command(ctx: click.Context, set_path: Path | None, report_dir: Path | N
 
 
 def _print_run(result) -> None:
+    from bot.render import error_text
+
     if result.stdout:
         click.echo(result.stdout.rstrip())
     for t in result.tensors:
@@ -239,8 +241,7 @@ def _print_run(result) -> None:
         click.echo(f"{t.name}: shape={list(t.shape)} requires_grad={t.requires_grad} "
                    f"is_leaf={t.is_leaf}{fn}{grad}")
     if result.error:
-        where = f" (line {result.error_line})" if result.error_line else ""
-        click.echo(click.style(f"error{where}: {result.error}", fg="red"), err=True)
+        click.echo(error_text(result), err=True)
     click.echo(click.style(f"{result.elapsed_ms:.1f} ms", dim=True), err=True)
 
 

@@ -88,12 +88,15 @@ def highlight(code: str, *, colour: bool) -> str:
     return pyg_highlight(code, PythonLexer(), TerminalFormatter())
 
 
+def error_text(run) -> str:
+    """`error (line 3): RuntimeError: ...` for a failed run, in red."""
+    where = f" (line {run.error_line})" if run.error_line else ""
+    return click.style(f"error{where}: {run.error}", fg="red")
+
+
 def _run_lines(run) -> list[str]:
     lines = [f"output:\n{run.stdout.rstrip()}"] if run.stdout.strip() else []
-    if run.error:
-        where = f" (line {run.error_line})" if run.error_line else ""
-        lines.append(click.style(f"error{where}: {run.error}", fg="red"))
-    return lines
+    return lines + ([error_text(run)] if run.error else [])
 
 
 def answer_text(answer, *, colour: bool = False) -> str:
