@@ -25,6 +25,7 @@ REPLY_GRACE = 10.0  # seconds the zygote gets on top of a run's timeout before i
 # Confinement policy, applied by bot.zygote to every child.
 STDOUT_CAP = 64 * 1024  # characters of print() output kept
 MAX_NUMEL = 64  # larger tensors are reported without values
+MAX_NDIM = 32  # so are tensors with more dimensions (values nest one list per dimension)
 AS_HEADROOM = 3 << 29  # 1.5 GiB of address space on top of the warmed-up zygote
 # Imported by the zygote; children can import nothing else (no file may be opened).
 PRELOAD = (
@@ -41,7 +42,8 @@ PRELOAD = (
 PROBE = ("import os\ntry:\n    os.open('/', os.O_RDONLY)\nexcept PermissionError:\n    pass\n"
          "else:\n    raise SystemExit('open() is not blocked')\n")
 # Syscalls failing with EPERM (default: allow). Also: clone without CLONE_THREAD, kill/tgkill of other
-# processes, raising rlimits and F_SETPIPE_SZ fail; clone3 and NEWER_SYSCALLS give ENOSYS; other ABIs kill.
+# processes, raising rlimits, F_SETPIPE_SZ and F_SETOWN(_EX) (SIGIO to another process) fail; clone3 and
+# NEWER_SYSCALLS give ENOSYS; other ABIs kill. SysV/POSIX IPC would reach the host's world-accessible objects.
 DENY_EPERM = """
 execve execveat fork vfork socket socketpair connect bind listen accept accept4
 open openat openat2 creat open_by_handle_at name_to_handle_at
@@ -60,7 +62,7 @@ bpf perf_event_open userfaultfd keyctl add_key request_key personality setrlimit
 setpriority sched_setscheduler sched_setparam sched_setattr sched_setaffinity ioprio_set
 migrate_pages move_pages
 io_uring_setup io_uring_enter io_uring_register fanotify_init inotify_init inotify_init1
-shmget msgget semget mq_open
+shmget shmat shmctl msgget msgsnd msgrcv msgctl semget semop semtimedop semctl mq_open mq_unlink
 """.split()
 NEWER_SYSCALLS = range(451, 600)  # newer than this denylist: unknown risk
 _HEADER = struct.Struct(">I")
@@ -102,6 +104,31 @@ def recv_frame(fd: int, limit: int, deadline: float | None = None) -> Any:
     if size > limit:
         raise ValueError(f"message of {size} bytes exceeds the {limit}-byte limit")
     return json.loads(_read_exact(fd, size, deadline))
+
+
+_RESULT_FIELDS = {"ok": bool, "stdout": str, "error": (str, type(None)), "error_line": (int, type(None)),
+                  "tensors": list, "missing": list}
+_TENSOR_FIELDS = {"name": str, "shape": list, "dtype": str, "value": object, "requires_grad": bool,
+                  "is_leaf": bool, "grad": object, "grad_fn": (str, type(None))}
+
+
+def _typed(d: object, fields: dict[str, Any]) -> bool:
+    return isinstance(d, dict) and d.keys() == fields.keys() and all(isinstance(d[k], t) for k, t in fields.items())
+
+
+def _nested(v: object, depth: int) -> bool:
+    """True if v is a number (int64-sized) or a list of such, nested at most depth deep."""
+    if isinstance(v, list):
+        return depth > 0 and all(_nested(x, depth - 1) for x in v)
+    return isinstance(v, float) or (isinstance(v, int) and -(1 << 64) < v < 1 << 64)
+
+
+def well_formed(result: object) -> bool:
+    """True if a child's result has the shape the zygote's child code writes (a snippet can forge it)."""
+    return (_typed(result, _RESULT_FIELDS) and all(isinstance(m, str) for m in result["missing"])
+            and all(_typed(t, _TENSOR_FIELDS) and all(_nested(n, 0) and n >= 0 for n in t["shape"])
+                    and all(v is None or _nested(v, MAX_NDIM + 1) for v in (t["value"], t["grad"]))
+                    for t in result["tensors"]))
 
 
 def _check_code(code: object) -> str | None:

@@ -13,8 +13,8 @@ import sys
 import time
 from typing import Any
 
-from bot.sandbox import (AS_HEADROOM, DENY_EPERM, MAX_CODE_BYTES, MAX_NUMEL, NEWER_SYSCALLS, PRELOAD, PROBE,
-                         RESULT_CAP, STDOUT_CAP, recv_frame, send_frame)
+from bot.sandbox import (AS_HEADROOM, DENY_EPERM, MAX_CODE_BYTES, MAX_NDIM, MAX_NUMEL, NEWER_SYSCALLS, PRELOAD,
+                         PROBE, RESULT_CAP, STDOUT_CAP, recv_frame, send_frame, well_formed)
 
 SNIPPET = "<snippet>"
 NOBODY = 65534
@@ -99,7 +99,8 @@ def _load_seccomp() -> None:
     f.add_rule(sc.ERRNO(1), "kill", sc.Arg(0, sc.NE, pid))
     f.add_rule(sc.ERRNO(1), "tgkill", sc.Arg(0, sc.NE, pid))
     f.add_rule(sc.ERRNO(1), "prlimit64", sc.Arg(2, sc.NE, 0))  # reading limits is fine, raising is not
-    f.add_rule(sc.ERRNO(1), "fcntl", sc.Arg(1, sc.EQ, 1031))  # F_SETPIPE_SZ
+    for cmd in (1031, 8, 15):  # F_SETPIPE_SZ, F_SETOWN, F_SETOWN_EX
+        f.add_rule(sc.ERRNO(1), "fcntl", sc.Arg(1, sc.EQ, cmd))
     f.load()
 
 
@@ -154,7 +155,7 @@ def _plain(t: Any) -> Any:
     """Return a tensor's values as nested lists (complex as [re, im] pairs), or None if large or odd."""
     import torch
 
-    if t is None or t.numel() > MAX_NUMEL:
+    if t is None or t.numel() > MAX_NUMEL or t.dim() > MAX_NDIM:
         return None
     try:
         t = t.detach()
@@ -282,13 +283,15 @@ def _verdict(payload: bytes, status: int, cpu: float, cpu_limit: int, reason: st
             reason = f"killed by signal {sig} (SIGSYS): forbidden system call"
         else:
             reason = f"killed by signal {sig} ({signal.Signals(sig).name})"
-    if reason is None:
+    if reason is None and payload:
         try:
             result = json.loads(payload)
-            if isinstance(result, dict):
-                return result
-        except ValueError:
-            pass
+        except (ValueError, RecursionError):  # a snippet can write anything to the result pipe
+            result = None
+        if well_formed(result):
+            return result
+        reason = "malformed result from the child"
+    if reason is None:
         code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
         reason = f"child exited with status {code} without a result"
     return {"ok": False, "stdout": "", "error": reason, "error_line": None, "tensors": []}

@@ -53,6 +53,8 @@ def _strays(zygote: int) -> list[int]:
             continue
         try:
             orphan = os.getuid() == 0 and fields["Uid"].split()[0] == "65534" and os.readlink(f"/proc/{pid}/exe") == exe
+            with open(f"/proc/{int(fields['PPid'])}/cmdline", "rb") as f:
+                orphan = orphan and b"bot.zygote" not in f.read()  # not a running child of another zygote
         except OSError:  # a zombie has no exe
             orphan = False
         if int(fields["PPid"]) == zygote or orphan:
