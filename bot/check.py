@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from bot.repair import Repair, find_repair
 from bot.snippet import Snippet, choose_snippet
 from bot.types import RunResult
-from bot.verify import Verdict, judge_all
+from bot.verify import Verdict, draws_random_inputs, judge_all
 from kb.types import Chunk, Claim
 
 MAX_REPAIRS = 3
@@ -52,7 +52,8 @@ def check_snippet(snippet: Snippet, claims: tuple[Claim, ...], sandbox, *, conte
     """Run a snippet, repair it if a general rule applies, and judge the claims."""
     run = sandbox.run(snippet.code)
     repaired, repaired_run = (None, None) if run.ok else repair_loop(snippet.code, run, context, sandbox)
-    verdicts = judge_all(claims + snippet.claims, repaired_run or run)
+    verdicts = judge_all(claims + snippet.claims, repaired_run or run,
+                         random_inputs=draws_random_inputs(repaired.code if repaired else snippet.code))
     return Check(snippet, run, repaired, repaired_run, tuple(verdicts))
 
 

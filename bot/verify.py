@@ -11,6 +11,9 @@ from kb.types import Claim
 GRAD_FN = re.compile(r"^type\((?P<name>[A-Za-z_]\w*)\.grad_fn\)$")
 GRAD = re.compile(r"^(?P<name>[A-Za-z_]\w*)\.grad$")
 NAME = re.compile(r"^[A-Za-z_]\w*$")
+RANDOM = re.compile(r"\btorch\.(?:rand|randn|randint|randperm|normal|bernoulli|multinomial)(?:_like)?\("
+                    r"|\.(?:normal_|uniform_|random_|bernoulli_|exponential_)\(|\bdropout")
+SEEDED = re.compile(r"\bmanual_seed\(")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,16 @@ def judge(claim: Claim, run: RunResult | None) -> Verdict:
     return Verdict(claim, "confirmed" if close(claim.value, actual) else "contradicted", actual=shown)
 
 
-def judge_all(claims: tuple[Claim, ...], run: RunResult | None) -> list[Verdict]:
-    """Verdicts for every claim of an answer."""
-    return [judge(claim, run) for claim in claims]
+def draws_random_inputs(code: str) -> bool:
+    """Whether a program's values depend on an unseeded random generator (docs examples often do)."""
+    return bool(RANDOM.search(code)) and not SEEDED.search(code)
+
+
+def judge_all(claims: tuple[Claim, ...], run: RunResult | None, *, random_inputs: bool = False) -> list[Verdict]:
+    """Verdicts for every claim of an answer; with random inputs a mismatch is unchecked, not wrong."""
+    verdicts = [judge(claim, run) for claim in claims]
+    if random_inputs:
+        why = "the example draws random inputs, so its printed values cannot be reproduced"
+        verdicts = [Verdict(v.claim, "unchecked", v.actual, why) if v.status == "contradicted" else v
+                    for v in verdicts]
+    return verdicts

@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 SECTIONS = ("main", "related", "recommend", "article")
+ORIGINS = ("pages", "torch-docs")
 TOPICS = ("autograd", "torch-other", "off-topic")
 
 
@@ -14,10 +15,11 @@ class Source:
 
     file: str
     section: str
+    origin: str = "pages"  # "pages" (Q&A documents) or "torch-docs" (the installed torch's docstrings)
 
     def cite(self) -> str:
-        """Human citation, e.g. `003_fb5e48b6d614cee3.txt · related`."""
-        return f"{self.file} · {self.section}"
+        """Human citation: `003_fb5e48b6d614cee3.txt · related`, `torch 2.13.0 docs: torch.func.grad`."""
+        return f"{self.file}: {self.section}" if self.origin == "torch-docs" else f"{self.file} · {self.section}"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class Chunk:
     def source(self) -> str:
         """The first source document's file name."""
         return self.sources[0].file
+
+    @property
+    def origin(self) -> str:
+        """Which source the chunk comes from: "pages" or "torch-docs"."""
+        return self.sources[0].origin
 
     @property
     def section(self) -> str:
