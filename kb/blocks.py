@@ -73,6 +73,7 @@ def _header_names(piece) -> set[str]:
 class _Layout:
     def __init__(self, stmts: list) -> None:
         self.s = stmts
+        self.ends: dict[tuple[int, int], int] = {}
 
     def unit_end(self, u: int, j: int) -> int:
         """End of the statement at `u`, including a compound statement's body and clauses."""
@@ -95,7 +96,13 @@ class _Layout:
             u = e
 
     def body_end(self, k: int, j: int) -> int:
-        """End (exclusive) of the body of the header at `k`, within `j`."""
+        """End (exclusive) of the body of the header at `k`, within `j` (memoised: nested and
+        sequential headers ask for the same ends over and over, exponentially often)."""
+        if (k, j) not in self.ends:
+            self.ends[k, j] = self._body_end(k, j)
+        return self.ends[k, j]
+
+    def _body_end(self, k: int, j: int) -> int:
         head = self.s[k]
         if k + 1 >= j:
             return k + 1

@@ -97,8 +97,13 @@ def _skip_string(text: str, i: int) -> int:
 @lru_cache(maxsize=65536)
 def _parse_piece(piece: str) -> Piece | None:
     """Parse one candidate piece; None when it is not a single statement or header."""
-    if any(not ch.isascii() for tok in _names(piece) for ch in tok):
+    found = _parse_code(piece)  # before the (pure-Python, slow) name check: most candidates fail here
+    if found is None or any(not ch.isascii() for tok in _names(piece) for ch in tok):
         return None
+    return found
+
+
+def _parse_code(piece: str) -> Piece | None:
     word = _first_word(piece)
     if piece.endswith(":") and word in COMPOUND:
         prefix = {"else": "if 1:\n pass\n", "elif": "if 1:\n pass\n", "except": "try:\n pass\n",
