@@ -9,6 +9,7 @@ TENSOR = r"tensor\((?:[^()]|\([^()]*\))*\)"
 LIST = r"\[[\d\s.,\[\]eE+\-naif]*\d[\d\s.,\[\]eE+\-naif]*\]"
 LITERAL = re.compile(rf"{TENSOR}|{LIST}|(?<![\w.]){NUMBER}(?![\w.])")
 _TOKEN = re.compile(rf"\[|\]|,|{NUMBER}")
+MAX_DEPTH = 32  # deeper brackets are not a quoted tensor (and would exhaust the stack)
 
 Value = float | list
 
@@ -22,18 +23,20 @@ def parse_value(text: str) -> Value | None:
     if not tokens:
         return None
     try:
-        value, end = _parse(tokens, 0)
+        value, end = _parse(tokens, 0, 0)
     except (IndexError, ValueError):
         return None
     return value
 
 
-def _parse(tokens: list[str], i: int) -> tuple[Value, int]:
+def _parse(tokens: list[str], i: int, depth: int) -> tuple[Value, int]:
     if tokens[i] != "[":
         return float(tokens[i]), i + 1
+    if depth >= MAX_DEPTH:
+        raise ValueError("brackets nested too deep")
     items, i = [], i + 1
     while tokens[i] != "]":
-        item, i = _parse(tokens, i)
+        item, i = _parse(tokens, i, depth + 1)
         items.append(item)
         if tokens[i] == ",":
             i += 1
