@@ -46,7 +46,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
       autograd-kb build
       autograd-kb build --source ./docs/faq --model /models/multilingual-MiniLM
     """
-    from kb.build import BuildLocked, build_index
+    from kb.build import BuildError, build_index
     from kb.settings import model_name
 
     bar = None
@@ -61,7 +61,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     try:
         result = build_index(data_dir=data_dir_of(ctx), model=model or model_name(),
                              sources=list(sources), force=force, progress=progress)
-    except (BuildLocked, ValueError) as exc:
+    except (BuildError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         if bar is not None:

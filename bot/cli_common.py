@@ -38,9 +38,24 @@ def load_bot(ctx: click.Context, *, sandbox: bool = True):
         bot.warm_up()
     except IndexUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    except ValueError as exc:  # the index's embedding model cannot be loaded here
+        reason = str(exc).splitlines()[0]
+        raise click.ClickException(f"{reason} The index in {data_dir_of(ctx)} was built with that model: run "
+                                   "`autograd-kb build` to re-embed it with the configured one") from None
     finally:
         if starter:
             starter.join()
     if errors:
         raise click.ClickException(str(errors[0]))
+    _note_other_model(bot.retriever.model)
     return bot
+
+
+def _note_other_model(index_model: str) -> None:
+    """Say so when the index was embedded with another model than the configured one."""
+    from kb.settings import model_name
+
+    if index_model != model_name():
+        click.echo(f"note: the index was built with model {index_model!r}, not the configured "
+                   f"{model_name()!r}; answering with the index's model (`autograd-kb build` re-embeds)",
+                   err=True)

@@ -6,6 +6,16 @@ import click
 from bot.cli_common import data_dir_of, load_bot
 
 
+def open_feedback(ctx: click.Context):
+    """The data directory's feedback store, or a clear error when its file cannot be opened."""
+    from bot.feedback import FeedbackStore, FeedbackUnavailable, feedback_path
+
+    try:
+        return FeedbackStore(feedback_path(data_dir_of(ctx)))
+    except FeedbackUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port.")
@@ -19,11 +29,10 @@ def chat(ctx: click.Context, host: str, port: int, max_queue: int) -> None:
     Example:
       autograd-kb chat --port 7860    # then open http://127.0.0.1:7860
     """
-    from bot.feedback import FeedbackStore, feedback_path
     from bot.web import serve
 
     bot = load_bot(ctx)
-    store = FeedbackStore(feedback_path(data_dir_of(ctx)))
+    store = open_feedback(ctx)
     click.echo(f"autograd-kb chat on http://{host}:{port}  (Ctrl-C stops it)")
     try:
         serve(bot, store, host=host, port=port, max_queue=max_queue)
@@ -44,12 +53,12 @@ def feedback(ctx: click.Context, export: bool) -> None:
     """
     import json
 
-    from bot.feedback import FeedbackStore, feedback_path
+    from bot.feedback import feedback_path
 
     path = feedback_path(data_dir_of(ctx))
     if not path.exists():
         raise click.ClickException(f"no feedback yet ({path} does not exist)")
-    store = FeedbackStore(path)
+    store = open_feedback(ctx)
     for row in store.rows():
         click.echo(json.dumps(row, ensure_ascii=False))
     store.close()

@@ -16,17 +16,25 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
 )"""
 
 
+class FeedbackUnavailable(Exception):
+    """The feedback file cannot be opened; it is left as it is."""
+
+
 class FeedbackStore:
-    """A small thread-safe store of answer feedback."""
+    """A small thread-safe store of answer feedback; each row is committed on its own."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.lock = threading.Lock()
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute(SCHEMA)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise FeedbackUnavailable(f"cannot open the feedback file {path} ({exc}); it is left untouched: "
+                                      "move it aside to start a new one") from None
 
     def record(self, question: str, answer_id: str | None, liked: bool) -> None:
         """Store one like (True) or dislike (False), durably."""

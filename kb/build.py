@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ import numpy as np
 
 from kb.index import embed_text, write_search_files
 from kb.pipeline import CORPUS_DIR, Report, build_chunks
-from kb.store import FORMAT, IndexUnavailable, is_intact, load_stored, read_manifest, write_index
+from kb.store import (FORMAT, IndexUnavailable, current_path, is_intact, load_stored, prune, read_manifest,
+                      write_index)
 from kb.settings import max_tokens
 from kb.types import content_hash
 
@@ -30,15 +32,24 @@ class BuildResult:
     seconds: float
 
 
-class BuildLocked(Exception):
+class BuildError(Exception):
+    """A build cannot start; the message says why."""
+
+
+class BuildLocked(BuildError):
     """Another build holds the lock."""
 
 
 @contextmanager
 def build_lock(data_dir: Path):
-    """Hold the data directory's build lock, or raise BuildLocked at once."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "build.lock", "w") as fh:
+    """Hold the data directory's build lock, or raise BuildLocked at once (BuildError when the
+    directory cannot be made). The kernel drops the lock when its holder dies, even by kill -9."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(data_dir / "build.lock", "w")
+    except OSError as exc:
+        raise BuildError(f"cannot use data directory {data_dir}: {exc.strerror}") from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -55,7 +66,7 @@ def input_hash(model: str, sources: list[Path]) -> str:
     for folder in [CORPUS_DIR, *sources]:
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     for path in files:
-        digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(os.fsencode(path.resolve()) + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -70,12 +81,13 @@ def _english_only(data_dir: Path, model: str) -> bool:
 
 
 def _previous_vectors(data_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """Vectors of the live index by content key, when it was built with the same model."""
+    """Vectors of the live index by content key, when it was built with the same model; damaged
+    search files do not matter here, only intact chunks and vectors."""
     manifest = read_manifest(data_dir)
     if not manifest or manifest.get("model") != model:
         return {}
     try:
-        stored = load_stored(data_dir)
+        stored = load_stored(data_dir, check=["chunks.jsonl", "vectors.npy"])
     except IndexUnavailable:
         return {}
     return dict(zip(stored.keys, stored.vectors))
@@ -83,44 +95,51 @@ def _previous_vectors(data_dir: Path, model: str) -> dict[str, np.ndarray]:
 
 def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None,
                 force: bool = False, progress: Callable[[int, int], None] | None = None) -> BuildResult:
-    """Build the index from the bundled corpus plus `sources`; skip work that is already done."""
+    """Build the index from the bundled corpus plus `sources`; skip work that is already done.
+    One build at a time per data directory: a second one raises BuildLocked."""
+    with build_lock(data_dir):
+        return _build(data_dir, model, sources or [], force, progress)
+
+
+def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
+           progress: Callable[[int, int], None] | None) -> BuildResult:
     from kb.embed import dimension, embed
 
     start = time.perf_counter()
-    inputs = input_hash(model, sources or [])
+    inputs = input_hash(model, sources)
     manifest = read_manifest(data_dir)
     if not force and manifest and manifest.get("input_hash") == inputs and is_intact(data_dir):
+        prune(data_dir, keep={current_path(data_dir).name})  # leftovers of a killed build
         return BuildResult(Report.from_dict(manifest["report"]), None, 0, manifest["chunks"], True,
                            time.perf_counter() - start)
     chunks, report = build_chunks(sources)
     english_only = _english_only(data_dir, model)
     texts = [embed_text(c, english_only=english_only) for c in chunks]
     keys = [content_hash(model, str(max_tokens()), text) for text in texts]
-    with build_lock(data_dir):
-        known = {} if force else _previous_vectors(data_dir, model)
-        todo = [i for i, k in enumerate(keys) if k not in known]
-        dim = dimension(model)
-        vectors = np.zeros((len(chunks), dim), dtype=np.float32)
-        for i, k in enumerate(keys):
-            if k in known:
-                vectors[i] = known[k]
-        done = 0
+    known = {} if force else _previous_vectors(data_dir, model)
+    todo = [i for i, k in enumerate(keys) if k not in known]
+    dim = dimension(model)
+    vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+    for i, k in enumerate(keys):
+        if k in known:
+            vectors[i] = known[k]
+    done = 0
 
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(done, len(todo))
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, len(todo))
 
-        if todo:
-            vectors[todo] = embed([texts[i] for i in todo], model=model, progress=step)
-        manifest = {"format": FORMAT, "model": model, "dim": dim, "input_hash": inputs,
-                    "english_only": english_only, "max_tokens": max_tokens(),
-                    "report": report.to_dict(),
-                    "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    "sources": sorted({s.file for c in chunks for s in c.sources})}
-        path = write_index(data_dir, manifest, chunks, keys, vectors,
-                           lambda folder: write_search_files(folder, chunks, vectors))
+    if todo:
+        vectors[todo] = embed([texts[i] for i in todo], model=model, progress=step)
+    manifest = {"format": FORMAT, "model": model, "dim": dim, "input_hash": inputs,
+                "english_only": english_only, "max_tokens": max_tokens(),
+                "report": report.to_dict(),
+                "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "sources": sorted({s.file for c in chunks for s in c.sources})}
+    path = write_index(data_dir, manifest, chunks, keys, vectors,
+                       lambda folder: write_search_files(folder, chunks, vectors))
     return BuildResult(report, path, len(todo), len(chunks) - len(todo), False,
                        time.perf_counter() - start)
 
