@@ -1,6 +1,7 @@
 """One Answer type for the CLI, the web chat and the evaluation; the Bot that produces it."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,6 +11,8 @@ from bot.check import Check, check_chunk
 from bot.retrieve import Evidence, Hit, Retriever
 
 MAX_QUESTION_CHARS = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and newlines
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadQuestion(ValueError):
@@ -20,9 +23,12 @@ def validate_question(question: str) -> str:
     """The question stripped, or BadQuestion saying what is wrong with it."""
     if not isinstance(question, str):
         raise BadQuestion("the question must be text")
-    if "\0" in question or any(ord(c) < 32 and c not in "\t\n\r" for c in question) \
-            or any("\udc80" <= c <= "\udcff" for c in question):
-        raise BadQuestion("the question contains binary data (NUL, control characters or invalid UTF-8)")
+    if SURROGATE.search(question):  # how undecodable input bytes arrive
+        raise BadQuestion("the question is not valid UTF-8 text")
+    control = CONTROL.search(question)
+    if control:
+        what = "a NUL byte" if control.group() == "\0" else f"control character U+{ord(control.group()):04X}"
+        raise BadQuestion(f"the question contains binary data ({what})")
     question = question.strip()
     if not question:
         raise BadQuestion("the question is empty")

@@ -130,9 +130,11 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
     from bot.answer import BadQuestion
     from bot.render import answer_text
 
-    bot = load_bot(ctx, sandbox=not no_run)
     batch = question == "-"
     questions = _read_questions(click.get_binary_stream("stdin")) if batch else [question]
+    if not questions:
+        raise click.ClickException("no questions on stdin (give one per line)")
+    bot = load_bot(ctx, sandbox=not no_run)
     failed = False
     try:
         for q in questions:
@@ -185,11 +187,15 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
         code = data.decode("utf-8")
     except UnicodeDecodeError:
         raise click.ClickException("the snippet is not valid UTF-8 text") from None
+    if not code.strip():
+        raise click.ClickException("the snippet is empty")
+    box = Sandbox(timeout=timeout, allow_unprotected=allow_unprotected)
     try:
-        with Sandbox(timeout=timeout, allow_unprotected=allow_unprotected) as box:
-            result = box.run(code)
+        result = box.run(code)  # code it refuses (NUL bytes, too large) fails before its zygote starts
     except SandboxUnavailable as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        box.close()
     if as_json:
         out = run_json(result)
         out["tensors"] = [t.__dict__ | {"shape": list(t.shape)} for t in result.tensors]

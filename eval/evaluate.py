@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,19 @@ class Query:
         return bool(self.quotes)
 
 
+def _query(row: object) -> Query:
+    """One set line's question, checked like a question typed into `ask`."""
+    from bot.answer import validate_question
+
+    if not isinstance(row, dict) or "id" not in row or "query" not in row:
+        raise ValueError("not a question object (it needs an id and a query)")
+    relevant = row.get("relevant", [])
+    if not isinstance(relevant, list) or not all(isinstance(q, str) and q for q in relevant):
+        raise ValueError("relevant must be a list of non-empty quotes")
+    text = validate_question(row["query"])
+    return Query(str(row["id"]), text, str(row.get("lang", "?")), str(row.get("kind", "?")), tuple(relevant))
+
+
 def load_set(path: Path = DEV_SET) -> list[Query]:
     """Read a JSONL question set; a malformed line raises ValueError naming it."""
     queries = []
@@ -48,12 +62,17 @@ def load_set(path: Path = DEV_SET) -> list[Query]:
             continue
         try:
             row = json.loads(line)
-            queries.append(Query(str(row["id"]), str(row["query"]), str(row.get("lang", "?")),
-                                 str(row.get("kind", "?")), tuple(map(str, row.get("relevant", [])))))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{number}: not a question object ({exc})") from None
+        except ValueError as exc:
+            raise ValueError(f"{path}:{number}: not JSON ({exc})") from None
+        try:
+            queries.append(_query(row))
+        except ValueError as exc:  # BadQuestion among them
+            raise ValueError(f"{path}:{number}: {exc}") from None
     if not queries:
         raise ValueError(f"{path} holds no questions")
+    repeated = sorted(i for i, n in Counter(q.id for q in queries).items() if n > 1)
+    if repeated:
+        raise ValueError(f"{path}: question ids repeat ({', '.join(repeated[:5])})")
     return queries
 
 

@@ -16,6 +16,7 @@ MARKERS = {  # a line that is only this word switches the page section
     "相关资源": "recommend",
 }
 ITEM_SEPARATOR = "recommend-type"
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # all but tab, newlines and form feed
 
 
 def normalize(text: str) -> str:
@@ -156,4 +157,7 @@ def parse_file(path: Path) -> list[Record]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
+    control = CONTROL.search(text)
+    if control:  # terminal escapes, backspaces and the like would reach people's screens
+        raise ValueError(f"control character U+{ord(control.group()):04X} at character {control.start()}")
     return parser(text, path.name)

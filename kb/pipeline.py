@@ -1,6 +1,7 @@
 """From document folders to chunks: parse, classify, drop, merge, chunk — with a report."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from kb.types import Chunk, Record
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_RECORD_CHARS = 20_000  # one Q&A; the longest bundled answer is 1,709 (ten chunks at most)
 
 
 @dataclass
@@ -53,20 +55,27 @@ class Report:
         return out
 
 
+def shown(path: Path) -> str:
+    """The path as printable, storable text: bytes of its name that are not UTF-8 become �."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def document_paths(dirs: list[Path], report: Report) -> list[Path]:
     """Every supported file under the folders, with unusable ones noted in the report."""
     paths = []
     for folder in dirs:
         if not folder.is_dir():
-            report.skipped.append((str(folder), "not a folder"))
+            report.skipped.append((shown(folder), "not a folder"))
             continue
         found = sorted(p for p in folder.rglob("*") if p.is_file())
         if not any(p.suffix.lower() in PARSERS for p in found):
-            report.skipped.append((str(folder), "no .txt, .md or .html documents"))
+            report.skipped.append((shown(folder), "no .txt, .md or .html documents"))
         for path in found:
             if path.suffix.lower() not in PARSERS:
                 continue
-            if path.stat().st_size > MAX_FILE_BYTES:
+            if shown(path) != str(path):
+                report.skipped.append((shown(path), "name is not valid UTF-8"))
+            elif path.stat().st_size > MAX_FILE_BYTES:
                 report.skipped.append((str(path), f"larger than {MAX_FILE_BYTES // 2**20} MB"))
             elif path.stat().st_size == 0:
                 report.skipped.append((str(path), "empty file"))
@@ -84,6 +93,9 @@ def load_records(dirs: list[Path], report: Report) -> list[Record]:
         except (ValueError, OSError) as exc:
             report.skipped.append((str(path), str(exc)))
             continue
+        if not found:
+            report.skipped.append((str(path), "no questions found"))
+            continue
         report.documents += 1
         records += found
     report.records = len(records)
@@ -94,10 +106,12 @@ def clean(records: list[Record], report: Report) -> list[Entry]:
     """Keep autograd and torch records (tagged), drop the rest with a reason, merge duplicates."""
     entries = []
     for record in records:
-        verdict = classify(record.question, record.answer)
-        if verdict.topic == "off-topic":
-            report.dropped[verdict.reason] += 1
-            report.drops.append((record.source.cite(), record.question[:80], verdict.reason))
+        too_long = len(record.question) + len(record.answer) > MAX_RECORD_CHARS
+        verdict = None if too_long else classify(record.question, record.answer)
+        if verdict is None or verdict.topic == "off-topic":
+            reason = f"longer than {MAX_RECORD_CHARS:,} characters" if verdict is None else verdict.reason
+            report.dropped[reason] += 1
+            report.drops.append((record.source.cite(), record.question[:80], reason))
         else:
             entries.append(Entry(record.question, record.answer, (record.source,),
                                  verdict.topic, verdict.tags))
