@@ -16,17 +16,17 @@ import re
 from kb.literal import LITERAL, parse_value
 from kb.types import Claim, Code
 
-VAR = r"[A-Za-z_]\w*"
+VAR = r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*+"  # a whole ASCII name: `\w*` ran into CJK, backtracked
 VALUE = rf"(?P<value>{LITERAL.pattern})"
 GRAD_PROSE = re.compile(
-    rf"(?P<vars>{VAR}(?:\s*(?:和|与|、|,|，|and)\s*{VAR})*)\s*"
+    rf"(?P<vars>{VAR}(?:\s*(?:和|与|、|,|，|and)\s*{VAR}){{0,7}})\s*"  # bounded: linear time
     rf"(?:的\s*梯度值?|的\s*导数|\.grad)(?P<gap>[^。;；\n:：=]{{0,8}}?[,，]?[^。;；\n]{{0,6}}?)"
     rf"(?:都|也)?\s*(?:应该?为|应是|应该是|为|是|等于|==|=|is|equals)\s*[:：]?\s*{VALUE}")
 PRINTED = re.compile(rf"输出(?:的)?(?:结果)?\s*(?:为|是)\s*[:：]?\s*(?P<value>{LITERAL.pattern})")
 GRAD_FN = re.compile(rf"(?P<var>{VAR})\s*的\s*grad_fn\s*(?:属性)?\s*(?:就是|是|为|=)\s*(?:一个)?\s*"
                      r"<?(?P<cls>[A-Z][A-Za-z0-9_]*Backward[0-9]*)")
-COMMENT_ASSIGN = re.compile(rf"(?P<target>{VAR}(?:\.{VAR})*\.grad)\s*(?:=|==|is|为|是)\s*{VALUE}")
-SPLIT_VARS = re.compile(r"\s*(?:和|与|、|,|，|and)\s*")
+COMMENT_ASSIGN = re.compile(rf"(?<!\.)(?P<target>{VAR}(?:\.{VAR})*\.grad)\s*(?:=|==|is|为|是)\s*{VALUE}")
+SPLIT_VARS = re.compile(r"\s*(?:和|与|、|,|，|\band\b)\s*")
 
 
 def _literal(text: str) -> str | None:
