@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,7}")  # <= 8 parts: tails grow as parts²
 CJK = re.compile(r"[\u3400-\u9fff]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
