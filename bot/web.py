@@ -97,12 +97,12 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                     open_snippet = gr.Button("Open the answer's snippet", elem_id="open-snippet")
                 output = gr.Markdown(elem_id="run-output")
         outputs = [chat, turns, suggestions, question]
-        ask.click(respond, [question, chat, turns], outputs)
+        ask.click(respond, [question, chat, turns], outputs, api_name="ask")
         question.submit(respond, [question, chat, turns], outputs)
         suggestions.click(lambda sample: sample[0], suggestions, question).then(
             respond, [question, chat, turns], outputs)
         chat.like(like, [turns], None)
-        run.click(lambda text: run_markdown(bot, text), code, output, concurrency_limit=2)
+        run.click(lambda text: run_markdown(bot, text), code, output, concurrency_limit=2, api_name="run")
         open_snippet.click(last_snippet, turns, code)
     return app
 
