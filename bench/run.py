@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.load import load_test, table_rows
 from bench.sandbox_bench import p50_p95, time_fresh, time_zygote
 from bench.scale import measure
 
@@ -120,6 +121,7 @@ def main() -> None:
                     "python_c_ms": dict(zip(("p50", "p95"), p50_p95(fresh)))},
     }
     results["build"] = time_build()
+    results["load"] = load_test(args.data_dir, clients=50, questions_per_client=20, snippet_clients=10)
     print("corpus sizes:", flush=True)
     results["scale"] = measure([1_000, 10_000, 100_000] + ([1_000_000] if args.full else []))
     results["sandbox"]["speedup_p50"] = results["sandbox"]["python_c_ms"]["p50"] / results["sandbox"]["zygote_ms"]["p50"]
@@ -143,6 +145,7 @@ def main() -> None:
                      f"exact {row['flat_query_ms']:.1f} ms, HNSW {row['hnsw_query_ms']:.2f} ms "
                      f"(recall@10 {row['hnsw_recall@10']:.3f}), bm25s {row['bm25s_query_ms']:.1f} ms{naive}",
                      "≤ 30 ms"))
+    rows += table_rows(results["load"])
     print("| measure | value | budget |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
