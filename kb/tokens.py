@@ -9,6 +9,7 @@ IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,7}")  
 CJK = re.compile(r"[\u3400-\u9fff]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
+JIEBA_SPAN = 200  # jieba's HMM is quadratic in a run's length (100 KB of 的: 51 s); real runs end at punctuation
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +45,8 @@ def identifier_tokens(ident: str) -> list[str]:
 def chinese_tokens(run: str) -> list[str]:
     """jieba words of two or more characters plus every bigram without a function character."""
     stop = stopwords()
-    words = [w for w in _jieba().lcut(run) if len(w) >= 2]
+    spans = (run[i : i + JIEBA_SPAN] for i in range(0, len(run), JIEBA_SPAN))
+    words = [w for span in spans for w in _jieba().lcut(span) if len(w) >= 2]
     bigrams = [run[i : i + 2] for i in range(len(run) - 1)]
     return words + [b for b in bigrams if b[0] not in stop and b[1] not in stop]
 
