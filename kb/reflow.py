@@ -283,5 +283,8 @@ def reflow_code(text: str) -> str | None:
     pieces = split_pieces(" ".join(line.strip() for line in text.splitlines()))
     if not pieces or not any(p.kind != "comment" for p in pieces):
         return None
-    program = restore_blocks(pieces)
+    try:
+        program = restore_blocks(pieces)
+    except RecursionError:  # hundreds of nested headers; Python allows 100 indentation levels anyway
+        return None
     return program if _try_parse(program) is not None else None
