@@ -6,7 +6,7 @@ import re
 
 NUMBER = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|nan|inf)"
 TENSOR = r"tensor\((?:[^()]|\([^()]*\))*\)"
-LIST = r"\[[\s.,\[\]eE+\-naif]*\d[\d\s.,\[\]eE+\-naif]*\]"  # one way to place \d: linear, not cubic
+LIST = r"\[[\s.,\[\]eE+\-naif]*\d[\d\s.,\[\]eE+\-naif]*\]"  # one place for the first digit (was cubic)
 LITERAL = re.compile(rf"{TENSOR}|{LIST}|(?<![\w.]){NUMBER}(?![\w.])")
 _TOKEN = re.compile(rf"\[|\]|,|{NUMBER}")
 MAX_DEPTH = 32  # deeper brackets are not a quoted tensor (and would exhaust the stack)
