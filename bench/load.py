@@ -112,7 +112,7 @@ def call(client, endpoint: str, args: tuple, check: Callable, deadline: float) -
 def request(endpoint: str, item, history: list) -> tuple[tuple, Callable]:
     """The arguments of one request (a question, or a snippet's seed) and the check of its reply."""
     if endpoint == ASK:
-        return (item, history), lambda result: answer_problem(item, result[0])
+        return (item, history, "all"), lambda result: answer_problem(item, result[0])
     code, row = snippet(item)
     return (code,), lambda reply: run_problem(reply, row)
 

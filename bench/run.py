@@ -66,7 +66,7 @@ def time_build(chunks: int = 1000) -> dict:
     (folder / "docs").mkdir()
     body = "".join(f"## autograd question {i}: backward grad_fn\n\n{texts[i]}\n\n" for i in range(chunks))
     (folder / "docs" / "synthetic.md").write_text(body)
-    argv = CLI + ["--data-dir", str(folder / "data"), "build", "--no-verify", "--source", str(folder / "docs")]
+    argv = CLI + ["--data-dir", str(folder / "data"), "build", "--no-verify", "--add", str(folder / "docs")]
     start = time.perf_counter()
     out = subprocess.run(argv, capture_output=True, check=True, text=True).stdout
     fresh = time.perf_counter() - start

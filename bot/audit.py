@@ -10,20 +10,22 @@ from kb.types import Chunk
 
 @dataclass
 class Audit:
-    """Snippet and verdict counts over a whole knowledge base."""
+    """Snippet and verdict counts over a whole knowledge base, by source."""
 
     checks: dict[str, Check | None] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # chunk id -> "pages" | "torch-docs"
 
-    @property
-    def verdicts(self) -> Counter:
-        """How many claims were confirmed, contradicted and unchecked."""
-        return Counter(v.status for c in self.checks.values() if c for v in c.verdicts)
+    def _checks(self, origin: str | None) -> list[Check | None]:
+        return [c for cid, c in self.checks.items() if origin in (None, self.origins.get(cid))]
 
-    @property
-    def snippets(self) -> Counter:
+    def verdicts(self, origin: str | None = None) -> Counter:
+        """How many claims were confirmed, contradicted and unchecked (in one source, or all)."""
+        return Counter(v.status for c in self._checks(origin) if c for v in c.verdicts)
+
+    def snippets(self, origin: str | None = None) -> Counter:
         """Snippet outcomes: runs, repaired (runs after a labelled repair), fails, none."""
         out = Counter()
-        for check in self.checks.values():
+        for check in self._checks(origin):
             if check is None:
                 out["none"] += 1
             elif check.run.ok:
@@ -33,10 +35,14 @@ class Audit:
         return out
 
     def lines(self) -> list[str]:
-        """The audit as summary lines."""
-        snippets = ", ".join(f"{n} {k}" for k, n in sorted(self.snippets.items()))
-        verdicts = ", ".join(f"{self.verdicts.get(k, 0)} {k}" for k in ("confirmed", "contradicted", "unchecked"))
-        return [f"snippets: {snippets}", f"quoted values: {verdicts}"]
+        """The audit as summary lines, one pair per source."""
+        out = []
+        for origin in sorted(set(self.origins.values())):
+            snippets = ", ".join(f"{n} {k}" for k, n in sorted(self.snippets(origin).items()))
+            counts = self.verdicts(origin)
+            verdicts = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("confirmed", "contradicted", "unchecked"))
+            out += [f"{origin} snippets: {snippets}", f"{origin} quoted values: {verdicts}"]
+        return out
 
 
 def audit(chunks: list[Chunk], sandbox) -> Audit:
@@ -44,4 +50,5 @@ def audit(chunks: list[Chunk], sandbox) -> Audit:
     result = Audit()
     for chunk in chunks:
         result.checks[chunk.id] = check_chunk(chunk, sandbox)
+        result.origins[chunk.id] = chunk.origin
     return result

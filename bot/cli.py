@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli_common import data_dir_of, load_bot
+from bot.cli_common import data_dir_of, load_bot, source_option
 
 
 @click.group()
@@ -20,14 +20,15 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
     \b
     Examples:
       autograd-kb build
-      autograd-kb build --source ~/my-notes
+      autograd-kb build --add ~/my-notes
+      autograd-kb ask --source torch-docs "how do I register a gradient hook?"
       autograd-kb ask "x 的梯度值为什么是 tensor([7.])?"
     """
     ctx.obj = {"data_dir": data_dir}
 
 
 @main.command()
-@click.option("--source", "sources", multiple=True,
+@click.option("--add", "sources", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Extra folder of .txt / .md / .html Q&A documents (repeatable).")
 @click.option("--model", envvar="AUTOGRAD_KB_MODEL", default=None,
@@ -44,7 +45,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     \b
     Examples:
       autograd-kb build
-      autograd-kb build --source ./docs/faq --model /models/multilingual-MiniLM
+      autograd-kb build --add ./docs/faq --model /models/multilingual-MiniLM
     """
     from kb.build import BuildError, build_index
     from kb.settings import model_name
@@ -113,8 +114,9 @@ def _read_questions(stream) -> list[str | bytes]:
               help="How many entries to retrieve (the best answers; the rest are related).")
 @click.option("--json", "as_json", is_flag=True, help="Print DESIGN.md's JSON object (one per line with `-`).")
 @click.option("--no-run", is_flag=True, help="Retrieve only; do not run the snippet.")
+@source_option("Answer from the Q&A pages, the installed torch's docs, or both.")
 @click.pass_context
-def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bool) -> None:
+def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bool, source: str) -> None:
     """Answer QUESTION from the knowledge base and run its snippet to check quoted values.
 
     QUESTION `-` reads one question per line from stdin (model and sandbox load once).
@@ -124,6 +126,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
       autograd-kb ask "x 的梯度值为什么是 tensor([7.])?"
       autograd-kb ask --json "how do I get a Jacobian with torch.autograd.grad?"
       printf 'grad_fn 是什么\\nwhat is a leaf tensor\\n' | autograd-kb ask - --json
+      autograd-kb ask --source torch-docs "what does retain_graph do?"
     """
     import json
 
@@ -141,7 +144,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
             try:
                 if isinstance(q, bytes):
                     raise BadQuestion("the question is not valid UTF-8 text")
-                answer = bot.answer(q, k=top_k)
+                answer = bot.answer(q, k=top_k, source=source)
             except BadQuestion as exc:
                 if not batch:
                     raise click.ClickException(str(exc)) from None
@@ -207,29 +210,32 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
 
 
 @main.command(name="eval")
-@click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A JSONL question set [default: the bundled dev set].")
+@click.option("--set", "set_paths", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="A JSONL question set; repeat for several [default: the bundled dev and docs sets].")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write metrics.json, report.md and PNG plots here.")
+@source_option("Search only this source (questions it cannot answer are left out of retrieval metrics).")
 @click.pass_context
-def eval_command(ctx: click.Context, set_path: Path | None, report_dir: Path | None) -> None:
+def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], report_dir: Path | None, source: str) -> None:
     """Measure retrieval (Recall@1/3/5, MRR@10, nDCG@10) and abstention on a labelled set.
 
     \b
     Examples:
       autograd-kb eval
       autograd-kb eval --set my_questions.jsonl --report build/eval
+      autograd-kb eval --source pages
     """
-    from eval.evaluate import DEV_SET, evaluate_set, load_set
+    from eval.evaluate import DEFAULT_SETS, evaluate_set, load_sets
     from eval.report import METRICS, table, write_report
 
     try:
-        queries = load_set(set_path or DEV_SET)
+        queries = load_sets(list(set_paths or DEFAULT_SETS))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     bot = load_bot(ctx, sandbox=False)
-    result = evaluate_set(bot.retriever, queries, bot.policy)
+    result = evaluate_set(bot.retriever, queries, bot.policy, source=source)
     click.echo(table(result["variants"], METRICS))
+    click.echo(table(result["by_source"], METRICS))
     click.echo(table({"all": result["abstention"]}, ["abstain_recall", "abstain_precision", "false_abstain"]))
     if report_dir:
         for path in write_report(result, report_dir):

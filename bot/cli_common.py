@@ -6,6 +6,13 @@ from pathlib import Path
 import click
 
 
+def source_option(help_text: str):
+    """The `--source pages|torch-docs|all` option."""
+    from kb.types import SOURCES
+
+    return click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True, help=help_text)
+
+
 def data_dir_of(ctx: click.Context) -> Path:
     """The data directory: --data-dir, $AUTOGRAD_KB_HOME, or the default."""
     from kb.settings import data_dir

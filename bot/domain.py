@@ -34,6 +34,7 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple]:
     the other-framework patterns and the torch-syntax patterns."""
     data = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
     terms = set(data["anchors"]["strong"]) | set(data["anchors"]["weak"]) | set(data["autograd"]["terms"])
+    terms |= set(data["domain"]["api"])
     terms |= {t for group in data["tags"].values() for t in group}
     concept = {t: t for t in terms}
     for group in load_bridge():

@@ -25,7 +25,7 @@ def hit_json(hit) -> dict:
     """One retrieved entry with its citation."""
     chunk = hit.chunk
     return {"id": chunk.id, "source": chunk.source, "section": chunk.section,
-            "sources": [s.cite() for s in chunk.sources], "question": chunk.question,
+            "sources": [s.cite() for s in chunk.sources], "origin": chunk.origin, "question": chunk.question,
             "text": chunk.text, "topic": chunk.topic, "score": round(hit.score, 6)}
 
 

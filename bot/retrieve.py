@@ -11,12 +11,14 @@ from bot.domain import match_domain, near
 from kb.bridge import expand, gloss
 from kb.index import Index, lexical_text
 from kb.tokens import tokenize
-from kb.types import Chunk
+from kb.types import SOURCES, Chunk
 
 RRF_K = 60
 DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
 EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
 EXCERPT_SECTIONS = {"recommend", "article"}
+SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -1.0}  # in standard deviations: the curated Q&A first, the
+# reference docs when they match clearly better (an API name, a topic the pages do not cover)
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
 SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
@@ -89,6 +91,7 @@ class Retriever:
         self.df = np.diff(indptr)
         self.n_docs = max(1, int(lexical.scores.get("num_docs", len(index.chunks))))
         self.chunk_tokens: dict[str, frozenset[str]] = {}
+        self.masks: dict[str, np.ndarray | None] = {}
         self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -97,12 +100,16 @@ class Retriever:
 
         return embed([text], model=self.model)[0]
 
-    def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True,
-               lexical: bool = True, bridge: bool = True, fusion: str = "zscore") -> tuple[list[Hit], Evidence]:
-        """Top `k` chunks and the evidence. Sides, the bridge and the fusion can be switched for ablations."""
+    def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True, lexical: bool = True,
+               bridge: bool = True, fusion: str = "zscore", source: str = "all") -> tuple[list[Hit], Evidence]:
+        """Top `k` chunks of `source` ("pages", "torch-docs" or "all") and the evidence. Sides, the
+        bridge and the fusion can be switched for ablations."""
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+        allowed = self.masks.setdefault(source, self.index.origin_mask(source))
         vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
-        dense_hits = self.index.dense_search(vector, candidates)
-        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates)
+        dense_hits = self.index.dense_search(vector, candidates, allowed=allowed)
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, allowed=allowed)
         dense_ids = [i for i, _ in dense_hits] if dense else []
         lexical_ids = [i for i, _ in lexical_hits] if lexical else []
         if fusion == "rrf":
@@ -114,7 +121,7 @@ class Retriever:
         hits = [Hit(self.index.chunks[i], float(fused[i]), rank(dense_ids, i), rank(lexical_ids, i))
                 for i in best]
         top_cos = dense_hits[0][1] if dense_hits else 0.0
-        coverage = max((self.coverage(query, h.chunk) for h in hits[:3]), default=0.0)
+        coverage = self.coverage(query, hits[0].chunk) if hits else 0.0  # does the answer cover the question?
         return hits, Evidence(top_cos, coverage, match_domain(query).strength)
 
     def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
@@ -136,6 +143,7 @@ class Retriever:
         if lexical:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
+        total += np.array([SOURCE_PRIOR[self.index.chunks[i].origin] for i in ids])
         return dict(zip(ids, total))
 
     def idf(self, token: str) -> float:

@@ -5,6 +5,7 @@ from pathlib import Path
 from bot.answer import MAX_QUESTION_CHARS, BadQuestion, Bot
 from bot.feedback import FeedbackStore
 from bot.webview import STAGES, answer_markdown, run_block
+from kb.types import SOURCES
 
 EXAMPLES_FILE = Path(__file__).parent / "data" / "examples.txt"
 MAX_SNIPPET_BYTES = 64 * 1024
@@ -32,11 +33,11 @@ def run_markdown(bot: Bot, code: str) -> str:
     return "\n\n".join(p for p in [f"**{status}** in {run.elapsed_ms:.0f} ms", run_block(run), table] if p)
 
 
-def answer_turns(bot: Bot, question: str):
+def answer_turns(bot: Bot, question: str, source: str = "all"):
     """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input."""
     yield None, STAGES["retrieve"]
     try:
-        answer = bot.retrieve(question, k=4)
+        answer = bot.retrieve(question, k=4, source=source if source in SOURCES else "all")
     except BadQuestion as exc:
         yield None, f"⚠️ {exc}"
         return
@@ -47,17 +48,17 @@ def answer_turns(bot: Bot, question: str):
     yield answer, answer_markdown(answer)
 
 
-def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None):
+def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None, source: str = "all"):
     """The Blocks app; `bot` and `store` are shared by every session."""
     import gradio as gr
 
     examples = examples or example_questions()
 
-    def respond(question: str, history: list, turns: dict):
+    def respond(question: str, history: list, turns: dict, source: str = "all"):
         history = list(history or []) + [{"role": "user", "content": question or ""},
                                          {"role": "assistant", "content": ""}]
         answer = None
-        for answer, markdown in answer_turns(bot, question):
+        for answer, markdown in answer_turns(bot, question, source):
             history[-1] = {"role": "assistant", "content": markdown}
             yield history, turns, gr.update(), ""
         if answer is None:
@@ -87,7 +88,10 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                 chat = gr.Chatbot(label="Chat", height=680, elem_id="chat", layout="panel")
                 question = gr.Textbox(label="Question / 问题", max_length=MAX_QUESTION_CHARS, elem_id="question",
                                       placeholder="Ask about backward, grad_fn, leaf tensors, Jacobians… (中文 / English)")
-                ask = gr.Button("Ask", variant="primary", elem_id="ask")
+                with gr.Row():
+                    ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=3)
+                    source = gr.Radio(list(SOURCES), value=source, label="Answer from", elem_id="source",
+                                      info="the Q&A pages, the installed torch's docs, or both", scale=2)
                 suggestions = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in examples],
                                          label="Try", elem_id="suggestions", type="values")
             with gr.Column(scale=2):
@@ -97,10 +101,10 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                     open_snippet = gr.Button("Open the answer's snippet", elem_id="open-snippet")
                 output = gr.Markdown(elem_id="run-output")
         outputs = [chat, turns, suggestions, question]
-        ask.click(respond, [question, chat, turns], outputs, api_name="ask")
-        question.submit(respond, [question, chat, turns], outputs)
-        suggestions.click(lambda sample: sample[0], suggestions, question).then(
-            respond, [question, chat, turns], outputs)
+        inputs = [question, chat, turns, source]
+        ask.click(respond, inputs, outputs, api_name="ask")
+        question.submit(respond, inputs, outputs)
+        suggestions.click(lambda sample: sample[0], suggestions, question).then(respond, inputs, outputs)
         chat.like(like, [turns], None)
         run.click(lambda text: run_markdown(bot, text), code, output, concurrency_limit=2, api_name="run")
         open_snippet.click(last_snippet, turns, code)
@@ -108,9 +112,9 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
 
 
 def serve(bot: Bot, store: FeedbackStore, *, host: str, port: int, max_queue: int = 32,
-          concurrency: int = 2, quiet: bool = False) -> None:
+          concurrency: int = 2, quiet: bool = False, source: str = "all") -> None:
     """Launch the app (blocking) with a bounded queue and a concurrency limit matched to the sandbox."""
-    app = build_app(bot, store)
+    app = build_app(bot, store, source=source)
     app.queue(max_size=max_queue, default_concurrency_limit=concurrency)
     app.launch(server_name=host, server_port=port, css=CSS, quiet=quiet, show_error=True,
                footer_links=[])

@@ -10,7 +10,9 @@ from bot.abstain import Policy
 from bot.retrieve import Evidence, Retriever
 from kb.types import Chunk
 
-DEV_SET = Path(__file__).parent / "sets" / "dev.jsonl"
+DEV_SET = Path(__file__).parent / "sets" / "dev.jsonl"  # pages' questions and off-topic ones
+DOCS_SET = Path(__file__).parent / "sets" / "docs.jsonl"  # questions only the torch docs answer
+DEFAULT_SETS = (DEV_SET, DOCS_SET)
 VARIANTS = {  # name: search switches
     "dense only": {"dense": True, "lexical": False, "bridge": False},
     "lexical only": {"dense": False, "lexical": True, "bridge": False},
@@ -76,11 +78,27 @@ def load_set(path: Path = DEV_SET) -> list[Query]:
     return queries
 
 
+def load_sets(paths: list[Path]) -> list[Query]:
+    """Several question sets as one; ids must stay unique across them."""
+    queries = [q for path in paths for q in load_set(path)]
+    repeated = sorted(i for i, n in Counter(q.id for q in queries).items() if n > 1)
+    if repeated:
+        raise ValueError(f"question ids repeat across the sets ({', '.join(repeated[:5])})")
+    return queries
+
+
 def relevant_docs(queries: list[Query], chunks: list[Chunk]) -> dict[str, set[str]]:
     """For each answerable query, the ids of chunks whose question or text contains a quote."""
     texts = {c.id: f"{c.question}\n{c.text}" for c in chunks}
     return {q.id: {cid for cid, text in texts.items() if any(quote in text for quote in q.quotes)}
             for q in queries if q.answerable}
+
+
+def answer_origins(qrels: dict[str, set[str]], chunks: list[Chunk]) -> dict[str, str]:
+    """Which source answers each question: "pages", "torch-docs", or "both" when each has a relevant entry."""
+    origin = {c.id: c.origin for c in chunks}
+    found = {qid: {origin[i] for i in ids} for qid, ids in qrels.items() if ids}
+    return {qid: o.pop() if len(o) == 1 else "both" for qid, o in found.items()}
 
 
 def retrieve_all(retriever: Retriever, queries: list[Query], **switches) -> tuple[dict, dict]:
@@ -135,14 +153,21 @@ def best_policy(rows: list[dict], *, max_false_abstain: float = 0.05) -> dict:
     return ties[len(ties) // 2]
 
 
-def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy) -> dict:
-    """All metrics: per variant, per language for the full system, abstention and its sweep."""
-    qrels = relevant_docs(queries, retriever.index.chunks)
+def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, source: str = "all") -> dict:
+    """All metrics: per variant, per source and language for the full system, abstention and its sweep.
+    With a `source`, only its chunks are searched and count as relevant."""
+    chunks = [c for c in retriever.index.chunks if source in ("all", c.origin)]
+    qrels = relevant_docs(queries, chunks)
     ids = [q.id for q in queries]
-    result: dict = {"questions": len(queries), "answerable": len(qrels), "variants": {}}
+    result: dict = {"questions": len(queries), "answerable": len(qrels), "source": source, "variants": {}}
     for name, switches in VARIANTS.items():
-        result["variants"][name] = retrieval_metrics(qrels, retrieve_all(retriever, queries, **switches)[0], ids)
-    run, evidence = retrieve_all(retriever, queries, **VARIANTS["hybrid + bridge"])
+        result["variants"][name] = retrieval_metrics(
+            qrels, retrieve_all(retriever, queries, source=source, **switches)[0], ids)
+    run, evidence = retrieve_all(retriever, queries, source=source, **VARIANTS["hybrid + bridge"])
+    origins = answer_origins(qrels, chunks)
+    result["by_source"] = {
+        origin: retrieval_metrics(qrels, run, [q.id for q in queries if origins.get(q.id) == origin])
+        for origin in sorted(set(origins.values()))}
     result["by_language"] = {
         lang: retrieval_metrics(qrels, run, [q.id for q in queries if q.lang == lang])
         for lang in sorted({q.lang for q in queries})}

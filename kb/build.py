@@ -58,10 +58,13 @@ def build_lock(data_dir: Path):
 
 
 def input_hash(model: str, sources: list[Path]) -> str:
-    """A hash of everything a build reads: the documents, the kb code and data, and the settings.
+    """A hash of everything a build reads: the documents, the kb code and data, the settings and the
+    installed torch's version (its docs are a source).
     When it matches the live index's, the whole pipeline can be skipped."""
     package = Path(__file__).parent
-    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}".encode())
+    from kb.torchdocs import torch_version
+
+    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|torch {torch_version()}".encode())
     files = sorted(package.glob("*.py")) + sorted((package / "data").glob("*"))
     for folder in [CORPUS_DIR, *sources]:
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
@@ -112,7 +115,7 @@ def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
         prune(data_dir, keep={current_path(data_dir).name})  # leftovers of a killed build
         return BuildResult(Report.from_dict(manifest["report"]), None, 0, manifest["chunks"], True,
                            time.perf_counter() - start)
-    chunks, report = build_chunks(sources)
+    chunks, report = build_chunks(sources, torch_docs=True)
     english_only = _english_only(data_dir, model)
     texts = [embed_text(c, english_only=english_only) for c in chunks]
     keys = [content_hash(model, str(max_tokens()), text) for text in texts]

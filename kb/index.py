@@ -97,21 +97,35 @@ class Index:
             raise IndexUnavailable(f"index at {stored.path} is inconsistent; run `autograd-kb build`")
         return cls(stored, dense, lexical)
 
-    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Nearest chunks by inner product of unit vectors."""
+    def dense_search(self, vector: np.ndarray, k: int, *, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Nearest chunks by inner product of unit vectors; `allowed` is a mask of chunks that may be returned."""
+        import faiss
+
         k = min(k, self.dense.ntotal)
-        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k)
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype("int64")))
+        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def lexical_search(self, weights: dict[str, float], k: int) -> list[tuple[int, float]]:
+    def lexical_search(self, weights: dict[str, float], k: int, *,
+                       allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Best weighted-BM25 matches with a positive score; `weights` maps tokens to their weight."""
         if not weights:
             return []
         scores = np.zeros(len(self.chunks), dtype=np.float32)
         for token, weight in weights.items():
             scores += weight * self.lexical.get_scores([token])
+        if allowed is not None:
+            scores[~allowed] = 0
         top = np.argsort(-scores)[:k]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def origin_mask(self, source: str) -> np.ndarray | None:
+        """Which chunks come from `source` ("pages" or "torch-docs"); None for "all"."""
+        if source == "all":
+            return None
+        return np.array([c.origin == source for c in self.chunks])
 
     def vectors_of(self, ids: list[int]) -> np.ndarray:
         """The stored unit vectors of some chunks."""

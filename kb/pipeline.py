@@ -29,6 +29,10 @@ class Report:
     chunks: int = 0
     code_blocks: int = 0
     code_parsed: int = 0
+    docs_apis: int = 0
+    docs_chunks: int = 0
+    docs_examples: int = 0
+    docs_claims: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     drops: list[tuple[str, str, str]] = field(default_factory=list)  # (source, question, reason)
 
@@ -51,6 +55,9 @@ class Report:
                f"kept: {self.kept}", f"dropped: {sum(self.dropped.values())} ({dropped})",
                f"merged duplicates: {self.merged}", f"chunks: {self.chunks}",
                f"code blocks that parse after reflow: {self.code_parsed}/{self.code_blocks}"]
+        if self.docs_apis:
+            out.append(f"torch docs: {self.docs_apis} APIs, {self.docs_chunks} chunks, "
+                       f"{self.docs_examples} with examples, {self.docs_claims} printed outputs to check")
         out += [f"skipped {path}: {reason}" for path, reason in self.skipped]
         return out
 
@@ -120,12 +127,26 @@ def clean(records: list[Record], report: Report) -> list[Entry]:
     return entries
 
 
-def build_chunks(dirs: list[Path] | None = None) -> tuple[list[Chunk], Report]:
-    """Run the whole cleaning pipeline over the bundled corpus plus any extra folders."""
+def build_chunks(dirs: list[Path] | None = None, *, torch_docs: bool = False) -> tuple[list[Chunk], Report]:
+    """Run the whole cleaning pipeline over the bundled corpus plus any extra folders, and with
+    `torch_docs` add the installed torch's autograd documentation."""
     report = Report()
     entries = clean(load_records([CORPUS_DIR, *(dirs or [])], report), report)
     chunks = [c for e in entries for c in make_chunks(e)]
-    report.chunks = len(chunks)
     codes = list({c.code.raw: c.code for c in chunks if c.code}.values())  # parts share their code
     report.code_blocks, report.code_parsed = len(codes), sum(c.parsed for c in codes)
+    if torch_docs:
+        chunks += add_torch_docs(report)
+    report.chunks = len(chunks)
     return chunks, report
+
+
+def add_torch_docs(report: Report) -> list[Chunk]:
+    """The torch documentation's chunks, counted in the report."""
+    from kb.torchdocs import build_doc_chunks
+
+    docs, counts = build_doc_chunks()
+    report.docs_apis, report.docs_chunks = counts["apis"], len(docs)
+    report.docs_examples, report.docs_claims = counts["examples"], counts["claims"]
+    report.skipped += [(f"torch docs: {name}", why) for name, why in counts["missing"]]
+    return docs

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 SECTIONS = ("main", "related", "recommend", "article")
 ORIGINS = ("pages", "torch-docs")
+SOURCES = ("all", *ORIGINS)  # what a question may be answered from
 TOPICS = ("autograd", "torch-other", "off-topic")
 
 

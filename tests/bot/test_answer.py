@@ -34,6 +34,35 @@ def test_off_topic_questions_are_declined(bot, question):
     assert data["hits"] == [] and data["snippet"] is None and data["closest"]
 
 
+@pytest.mark.parametrize("question,api", [
+    ("how do I register a hook that changes a tensor's gradient", "torch.Tensor.register_hook"),
+    ("推理模式 inference_mode 和 no_grad 有什么区别", "torch.inference_mode"),
+    ("vmap 怎么用", "torch.func.vmap"),
+])
+def test_questions_only_the_docs_answer_get_the_docs_cited_by_version(bot, question, api):
+    answer = bot.answer(question, run=False)
+    assert not answer.abstained and answer.best.chunk.section == api
+    assert answer.best.chunk.sources[0].cite().endswith(f" docs: {api}")
+
+
+def test_a_question_a_page_answers_gets_the_page_first_and_sources_can_be_chosen(bot):
+    question = "什么是叶子节点"
+    assert bot.answer(question, run=False).best.chunk.origin == "pages"
+    docs = bot.answer(question, run=False, source="torch-docs")
+    assert docs.hits and {h.chunk.origin for h in docs.hits} == {"torch-docs"}
+    pages = bot.answer("how do I register a hook that changes a tensor's gradient", run=False, source="pages")
+    assert {h.chunk.origin for h in pages.hits} == {"pages"}
+    with pytest.raises(ValueError, match="unknown source"):
+        bot.answer(question, run=False, source="wiki")
+
+
+def test_a_docs_answer_runs_its_example_and_confirms_the_printed_values(bot):
+    answer = bot.answer("how do I register a backward hook on a graph Node (grad_fn)")
+    assert answer.best.chunk.section.startswith("torch.autograd.graph.Node.register_")  # hook or pre-hook
+    statuses = [v.status for v in answer.check.verdicts]
+    assert answer.check.run.ok and statuses and set(statuses) == {"confirmed"}
+
+
 def test_json_contract(bot):
     data = json.loads(json.dumps(bot.answer("backward() 方法怎么用,x.grad 是多少").to_json(), allow_nan=False))
     assert TOP_KEYS <= set(data)

@@ -1,5 +1,5 @@
 """Bad input everywhere (issue 7): one table of bad bytes pushed through every way in — `ask`
-(argument and `ask -`), `run`, `build --source`, `eval --set` and the web chat's handlers. Each gets
+(argument and `ask -`), `run`, `build --add`, `eval --set` and the web chat's handlers. Each gets
 a clear one-line error, and whatever else is in flight still works."""
 import json
 import shutil
@@ -103,7 +103,7 @@ def test_build_skips_each_bad_document_with_its_reason_and_indexes_the_rest(buil
     (docs / "good.md").write_bytes(GOOD_DOC)
     (docs / b"\xfe-notes.md".decode("utf-8", "surrogateescape")).write_bytes(GOOD_DOC)
     before = len(Index.load(data_dir).chunks)
-    result = invoke("--data-dir", str(data_dir), "build", "--source", str(docs), "--no-verify", "-v")
+    result = invoke("--data-dir", str(data_dir), "build", "--add", str(docs), "--no-verify", "-v")
     assert result.exit_code == 0 and "Traceback" not in result.output
     for i, name in enumerate(BAD):
         if name in DOCUMENT_REASONS:

@@ -20,8 +20,8 @@ def test_build_prints_the_summary(built_index, tmp_path):
     shutil.copytree(built_index, data_dir, symlinks=True)
     result = run("build", data_dir=data_dir)
     assert result.exit_code == 0
-    for line in ["records found: 84", "kept: 16", "merged duplicates: 2", "chunks: 16",
-                 "code blocks that parse after reflow: 5/5", "index is up to date"]:
+    for line in ["records found: 84", "kept: 16", "merged duplicates: 2", "chunks: 103",
+                 "code blocks that parse after reflow: 5/5", "torch docs: 55 APIs, 87 chunks", "index is up to date"]:
         assert line in result.output
     assert "65 no torch terms" in result.output
 
@@ -32,7 +32,7 @@ def test_build_skips_bad_source_files_with_reasons(built_index, tmp_path):
     docs.mkdir()
     shutil.copy(UNSEEN / "user" / "faq.md", docs)
     (docs / "blob.txt").write_bytes(b"\x89PNG\x00\x00")
-    result = run("build", "--source", str(docs), "-v", data_dir=data_dir)
+    result = run("build", "--add", str(docs), "-v", data_dir=data_dir)
     assert result.exit_code == 0, result.output
     assert "blob.txt: binary file" in result.output
     assert "embedded 3," in result.output  # the three autograd questions of faq.md
@@ -40,7 +40,7 @@ def test_build_skips_bad_source_files_with_reasons(built_index, tmp_path):
 
 
 def test_build_rejects_a_missing_folder_and_reports_an_empty_one(tmp_path):
-    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "build", "--source", str(tmp_path / "nope")])
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "build", "--add", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
@@ -113,6 +113,7 @@ def test_eval_writes_metrics_report_and_plots(built_index, tmp_path):
     assert result.exit_code == 0 and "hybrid + bridge" in result.output
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
     assert {"dense only", "lexical only", "hybrid", "hybrid + bridge"} <= set(metrics["variants"])
+    assert set(metrics["by_source"]) == {"pages", "torch-docs"} and metrics["questions"] > 200
     assert (tmp_path / "rep" / "recall.png").stat().st_size > 1000
     assert "Abstention" in (tmp_path / "rep" / "report.md").read_text()
 

@@ -142,7 +142,7 @@ def test_a_second_build_reports_the_lock_and_kill_9_mid_write_keeps_the_old_inde
     extra = tmp_path / "extra"
     extra.mkdir()
     shutil.copy(UNSEEN / "100_retain_graph.txt", extra)
-    build = [CLI, "--data-dir", data_dir, "build", "--no-verify", "--source", extra]
+    build = [CLI, "--data-dir", data_dir, "build", "--no-verify", "--add", extra]
     first = subprocess.Popen(build, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         _wait(lambda: _holds_flock(first.pid, data_dir / "build.lock"), "the first build to take the lock")
