@@ -40,12 +40,12 @@ def time_cold_answer(data_dir: Path) -> float:
 
 
 def time_warm_answers(data_dir: Path, rounds: int = 3) -> dict:
-    """p50/p95 of answering every dev question (retrieve + run + verify), by stage."""
+    """p50/p95 of answering every question of the dev and docs sets (retrieve + run + verify), by stage."""
     from bot.answer import Bot
     from bot.sandbox import Sandbox
-    from eval.evaluate import load_set
+    from eval.evaluate import DEFAULT_SETS, load_sets
 
-    questions = [q.text for q in load_set()]
+    questions = [q.text for q in load_sets(list(DEFAULT_SETS))]
     stages: dict[str, list[float]] = {"retrieve": [], "run": [], "total": []}
     with Sandbox() as box:
         bot = Bot(data_dir, sandbox=box)

@@ -134,7 +134,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
     from bot.render import answer_text
 
     batch = question == "-"
-    questions = _read_questions(click.get_binary_stream("stdin")) if batch else [question]
+    questions = _read_questions(sys.stdin.buffer) if batch else [question]
     if not questions:
         raise click.ClickException("no questions on stdin (give one per line)")
     bot = load_bot(ctx, sandbox=not no_run)
@@ -155,7 +155,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
             if as_json:
                 click.echo(json.dumps(answer.to_json(), ensure_ascii=False, allow_nan=False))
             else:
-                click.echo(answer_text(answer, colour=click.get_text_stream("stdout").isatty()))
+                click.echo(answer_text(answer, colour=sys.stdout.isatty()))
                 if batch:
                     click.echo()
     finally:

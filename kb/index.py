@@ -30,6 +30,28 @@ def lexical_text(chunk: Chunk) -> str:
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 
 
+def weighted_bm25(lexical, weights: dict[str, float], n_docs: int) -> np.ndarray:
+    """Sum over tokens of weight × BM25 score per document, touching only each token's postings
+    (bm25s keeps them column-wise: indptr per token id)."""
+    scores = np.zeros(n_docs, dtype=np.float32)
+    data, indices, indptr = lexical.scores["data"], lexical.scores["indices"], lexical.scores["indptr"]
+    for token, weight in weights.items():
+        tid = lexical.vocab_dict.get(token)
+        if tid is not None:
+            start, end = indptr[tid], indptr[tid + 1]
+            scores[indices[start:end]] += weight * data[start:end]
+    return scores
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` highest scores, best first, without sorting everything."""
+    k = min(k, len(scores))
+    if k == 0:
+        return np.array([], dtype=int)
+    best = np.argpartition(-scores, k - 1)[:k]
+    return best[np.argsort(-scores[best], kind="stable")]
+
+
 def make_dense_index(vectors: np.ndarray, *, kind: str):
     """An exact (`flat`) or approximate (`hnsw`) inner-product FAISS index of unit vectors."""
     import faiss
@@ -113,13 +135,10 @@ class Index:
         """Best weighted-BM25 matches with a positive score; `weights` maps tokens to their weight."""
         if not weights:
             return []
-        scores = np.zeros(len(self.chunks), dtype=np.float32)
-        for token, weight in weights.items():
-            scores += weight * self.lexical.get_scores([token])
+        scores = weighted_bm25(self.lexical, weights, len(self.chunks))
         if allowed is not None:
             scores[~allowed] = 0
-        top = np.argsort(-scores)[:k]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
 
     def origin_mask(self, source: str) -> np.ndarray | None:
         """Which chunks come from `source` ("pages" or "torch-docs"); None for "all"."""

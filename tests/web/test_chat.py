@@ -83,3 +83,11 @@ def test_like_is_stored_in_sqlite_and_screenshot_is_saved(page, chat_server):
             break
         page.wait_for_timeout(200)
     assert rows and rows[-1][0] == "x 的梯度值为什么是 tensor([7.])?" and rows[-1][1] and rows[-1][2] == 1
+
+
+def test_the_source_switch_answers_from_the_installed_torch_docs(page):
+    page.locator("#source").get_by_text("torch-docs").click()
+    ask(page, "怎么给张量注册一个梯度钩子 register_hook")
+    message = last_bot_message(page, "docs: torch.")
+    text = message.inner_text()
+    assert "register" in text and " docs: torch." in text and "003_fb5e48b6d614cee3.txt" not in text
