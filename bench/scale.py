@@ -1,8 +1,9 @@
 """How query latency, memory and ANN recall grow with corpus size.
 
 Texts are synthetic but made of the corpus's own sentences; 5,000 of them are embedded once with the
-real model (cached in bench/cache/). Larger corpora mix two real vectors and two texts per chunk, so
-the vectors keep the clustered shape of real embeddings without embedding a million texts.
+real model (cached in bench/cache/) and tokenized once. Larger corpora mix two real vectors and two
+texts per chunk, so the vectors keep the clustered shape of real embeddings and the BM25 postings the
+shape of real term counts (bench/lexical.py) without embedding or tokenizing a million texts.
 """
 from __future__ import annotations
 
@@ -43,15 +44,24 @@ def base_corpus(seed: int = 0) -> tuple[list[str], np.ndarray]:
     return texts, np.load(path)
 
 
-def corpus(n: int, texts: list[str], vectors: np.ndarray, seed: int = 1) -> tuple[list[str], np.ndarray]:
-    """`n` chunks: the base ones, then mixtures of two base chunks each."""
+def pairs(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Which two base chunks each of `n` chunks is made of (the first 5,000 are the base ones)."""
     rng = np.random.default_rng(seed)
-    i, j = rng.integers(0, len(texts), n), rng.integers(0, len(texts), n)
-    mixed = vectors[i] + 0.6 * vectors[j]
-    mixed[: min(n, len(texts))] = vectors[: min(n, len(texts))]
-    mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
-    return [texts[a] if k < len(texts) else texts[a] + " " + texts[b] for k, (a, b) in enumerate(zip(i, j))], \
-        mixed.astype(np.float32)
+    i, j = rng.integers(0, BASE_TEXTS, n), rng.integers(0, BASE_TEXTS, n)
+    base = min(n, BASE_TEXTS)
+    i[:base], j[:base] = np.arange(base), -1
+    return i, j
+
+
+def mixed_vectors(vectors: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Unit vectors of the chunks: a base vector, plus 0.6 of a second one for mixed chunks."""
+    mixed = vectors[i] + 0.6 * np.where((j >= 0)[:, None], vectors[np.maximum(j, 0)], 0)
+    return (mixed / np.linalg.norm(mixed, axis=1, keepdims=True)).astype(np.float32)
+
+
+def chunk_text(texts: list[str], a: int, b: int) -> str:
+    """A chunk's text: its base text, and the second one for a mixed chunk."""
+    return texts[a] if b < 0 else texts[a] + " " + texts[b]
 
 
 def p50(samples: list[float]) -> float:
@@ -89,26 +99,33 @@ def dense_figures(vectors: np.ndarray, queries: np.ndarray) -> dict:
     return out
 
 
-def lexical_figures(texts: list[str], query_texts: list[str], *, naive: bool) -> dict:
-    """bm25s with the project's weighted tokens, and (for small sizes) rank_bm25 as the naive way."""
-    import bm25s
-
-    from bot.retrieve import weighted_tokens
+def lexical_figures(terms, i: np.ndarray, j: np.ndarray, query_texts: list[str], *, naive: bool) -> dict:
+    """The product's weighted BM25 over the chunks' postings; for small sizes also a real bm25s index
+    (which must score the same) and rank_bm25 as the naive way."""
+    from bench.lexical import postings, token_lists
+    from bot.retrieve import prune_for_size, weighted_tokens
     from kb.index import top_k, weighted_bm25
-    from kb.tokens import tokenize
 
     start = time.perf_counter()
-    tokens = [tokenize(t) or ["_"] for t in texts]
-    out = {"tokenize_s": time.perf_counter() - start}
-    lexical = bm25s.BM25()
-    lexical.index(tokens, show_progress=False)
+    lexical = postings(terms, i, j)
+    out = {"tokenize_ms_per_text": terms.ms_per_text, "bm25_build_s": time.perf_counter() - start,
+           "bm25_bytes": lexical.nbytes}
     weights = [weighted_tokens(q) for q in query_texts]
-    out["bm25s_query_ms"] = time_queries(lambda w: top_k(weighted_bm25(lexical, w, len(texts)), 10), weights)
+    search = lambda w: top_k(weighted_bm25(lexical, w, len(i)), 10)  # noqa: E731
+    queries = [prune_for_size(w, len(i)) for w in weights]  # what the retriever sends at this size
+    out["bm25s_query_ms"] = time_queries(search, queries)
+    out["bm25_recall@10"] = float(np.mean([len(set(search(q)) & set(search(w))) / 10 for q, w in zip(queries, weights)]))
     if naive:
+        import bm25s
         from rank_bm25 import BM25Okapi
 
+        tokens = token_lists(terms, i, j)
+        real = bm25s.BM25()
+        real.index(tokens, show_progress=False)
+        gap = max(float(np.abs(weighted_bm25(real, w, len(i)) - weighted_bm25(lexical, w, len(i))).max()) for w in weights)
+        assert gap < 1e-3, f"synthetic postings differ from bm25s by {gap}"
         okapi = BM25Okapi(tokens)
-        out["rank_bm25_query_ms"] = time_queries(lambda w: okapi.get_top_n(list(w), texts, n=10), weights)
+        out["rank_bm25_query_ms"] = time_queries(lambda w: okapi.get_top_n(list(w), tokens, n=10), weights)
     return out
 
 
@@ -119,18 +136,25 @@ def rss_mb() -> float:
 
 def measure(sizes: list[int]) -> list[dict]:
     """One row of figures per corpus size."""
+    from bench.lexical import base_terms
+
     texts, vectors = base_corpus()
+    terms = base_terms(texts)
     rows = []
     for n in sizes:
-        chunk_texts, chunk_vectors = corpus(n, texts, vectors)
+        i, j = pairs(n)
+        chunk_vectors = mixed_vectors(vectors, i, j)
         rng = np.random.default_rng(7)
         picks = rng.integers(0, n, QUERIES)
         noisy = chunk_vectors[picks] + 0.05 * rng.standard_normal((QUERIES, chunk_vectors.shape[1])).astype(np.float32)
         queries = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
         row = {"chunks": n, **dense_figures(chunk_vectors, queries)}
-        row.update(lexical_figures(chunk_texts, [chunk_texts[p][:60] for p in picks[:50]], naive=n <= 10_000))
+        del chunk_vectors
+        query_texts = [chunk_text(texts, i[p], j[p])[:60] for p in picks[:50]]
+        row.update(lexical_figures(terms, i, j, query_texts, naive=n <= 10_000))
         row["peak_rss_mb"] = rss_mb()
         rows.append(row)
         print(f"  {n:>9,} chunks: flat {row['flat_query_ms']:.2f} ms, hnsw {row['hnsw_query_ms']:.2f} ms "
-              f"(recall@10 {row['hnsw_recall@10']:.3f}), bm25 {row['bm25s_query_ms']:.1f} ms", flush=True)
+              f"(recall@10 {row['hnsw_recall@10']:.3f}), bm25 {row['bm25s_query_ms']:.1f} ms "
+              f"(recall@10 {row['bm25_recall@10']:.3f})", flush=True)
     return rows

@@ -75,6 +75,16 @@ def weighted_tokens(query: str, *, bridge: bool = True) -> dict[str, float]:
     return weights
 
 
+def prune_for_size(weights: dict[str, float], n_chunks: int) -> dict[str, float]:
+    """From the ANN threshold up, typo trigrams leave the lexical query: their long postings cost most
+    of a query at 1M chunks (typos still reach indexed words through the spelling index)."""
+    from kb.settings import ann_threshold
+
+    if n_chunks < ann_threshold():
+        return weights
+    return {t: w for t, w in weights.items() if not t.startswith("#")}
+
+
 class Retriever:
     """Searches one loaded index with the model it was built with."""
 
@@ -126,20 +136,26 @@ class Retriever:
 
     def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
         """Weighted lexical terms, plus the indexed words that unknown words are one typo away from."""
-        weights = weighted_tokens(query, bridge=bridge)
+        weights = prune_for_size(weighted_tokens(query, bridge=bridge), len(self.index.chunks))
         for token in [t for t in weights if t not in self.vocab and not t.startswith("#")]:
             for word in self.spelling.near(token):
                 weights.setdefault(word, SPELLING_WEIGHT * weights[token])
         return weights
 
     def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
-        """Sum of each side's z-scores over the candidates both sides proposed."""
+        """Sum of each side's z-scores over the candidates both sides proposed. Dense scores are
+        standardised within each source: glossed Chinese pages and English docs are embedded
+        differently, so their cosines are not on one scale."""
         ids = list(dict.fromkeys(dense_ids + list(lexical)))
         if not ids:
             return {}
         total = np.zeros(len(ids))
         if dense_ids:
-            total += DENSE_WEIGHT * zscores(self.index.vectors_of(ids) @ vector)
+            cosines = self.index.vectors_of(ids) @ vector
+            origins = np.array([self.index.chunks[i].origin for i in ids])
+            for origin in set(origins):
+                same = origins == origin
+                total[same] += DENSE_WEIGHT * zscores(cosines[same])
         if lexical:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,17 +31,24 @@ def lexical_text(chunk: Chunk) -> str:
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 
 
+@lru_cache(maxsize=4)
+def postings_matrix(lexical):
+    """A bm25s index's score matrix as SciPy CSC (documents × tokens), sharing its arrays."""
+    from scipy.sparse import csc_matrix
+
+    scores = lexical.scores
+    shape = (int(scores["num_docs"]), len(scores["indptr"]) - 1)
+    return csc_matrix((scores["data"], scores["indices"], scores["indptr"]), shape=shape, copy=False)
+
+
 def weighted_bm25(lexical, weights: dict[str, float], n_docs: int) -> np.ndarray:
-    """Sum over tokens of weight × BM25 score per document, touching only each token's postings
-    (bm25s keeps them column-wise: indptr per token id)."""
-    scores = np.zeros(n_docs, dtype=np.float32)
-    data, indices, indptr = lexical.scores["data"], lexical.scores["indices"], lexical.scores["indptr"]
-    for token, weight in weights.items():
-        tid = lexical.vocab_dict.get(token)
-        if tid is not None:
-            start, end = indptr[tid], indptr[tid + 1]
-            scores[indices[start:end]] += weight * data[start:end]
-    return scores
+    """Sum over tokens of weight × BM25 score per document, reading only the query tokens' postings
+    (their columns of the score matrix, times the weights)."""
+    known = [(lexical.vocab_dict[t], w) for t, w in weights.items() if t in lexical.vocab_dict]
+    if not known:
+        return np.zeros(n_docs, dtype=np.float32)
+    columns, values = zip(*known)
+    return np.asarray(postings_matrix(lexical)[:, list(columns)] @ np.array(values, dtype=np.float32))
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
