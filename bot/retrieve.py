@@ -116,7 +116,9 @@ class Retriever:
         bridge and the fusion can be switched for ablations."""
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
-        allowed = self.masks.setdefault(source, self.index.origin_mask(source))
+        if source not in self.masks:
+            self.masks[source] = self.index.origin_mask(source)
+        allowed = self.masks[source]
         vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
         dense_hits = self.index.dense_search(vector, candidates, allowed=allowed)
         lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, allowed=allowed)
