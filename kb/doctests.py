@@ -86,12 +86,16 @@ def _expression(source: str) -> str | None:
     return source
 
 
-def doctest_program(doc: str, *, imports: tuple[str, ...] = ("import torch",)) -> tuple[str, tuple[Claim, ...]]:
+def doctest_program(doc: str, *, imports: tuple[str, ...] = ("import torch",),
+                    setup: str = "") -> tuple[str, tuple[Claim, ...]]:
     """The examples as one program (outputs captured as `out_N`) and a claim per printed tensor;
-    `imports` are the names the docs' examples take for granted."""
-    examples = find_examples(doc)
-    lines, claims = [i for i in imports if all(e.source != i for e in examples)], []
-    for n, example in enumerate(examples, start=1):
+    `imports` are the names the docs' examples take for granted, `setup` earlier text of the same
+    docstring whose examples run first (doctest shares one namespace per docstring), unclaimed."""
+    before, examples = find_examples(setup), find_examples(doc)
+    lines = [i for i in imports if all(e.source != i for e in before + examples)]
+    lines += [e.source for e in before]
+    claims = []
+    for n, example in enumerate(examples, start=len(before) + 1):
         expression = _expression(example.source) if example.want else None
         paths = output_paths(example.want) if expression else None
         if not paths:
@@ -109,6 +113,11 @@ def doctest_program(doc: str, *, imports: tuple[str, ...] = ("import torch",)) -
             quoted = re.sub(r"\s*\n\s*", " ", quoted)
             claims.append(Claim(target, quoted, _value(quoted)))
     return "\n".join(lines) + "\n", tuple(c for c in claims if c.value is not None)
+
+
+def example_sources(doc: str) -> str:
+    """The code of a docstring's examples, without prompts or outputs."""
+    return "\n".join(e.source for e in find_examples(doc))
 
 
 def _value(quoted: str):

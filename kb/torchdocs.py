@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kb.chunk import MAX_CHARS
 from kb.classify import classify
-from kb.doctests import DIRECTIVE, doctest_program
+from kb.doctests import DIRECTIVE, doctest_program, example_sources
 from kb.types import Chunk, Code, Source, content_hash
 
 API_FILE = Path(__file__).parent / "data" / "torch_docs.toml"
@@ -86,7 +86,7 @@ def pack(parts: list[str], *, max_chars: int = MAX_CHARS) -> list[str]:
 
 
 def imports_for(name: str, examples: str, assumed: list[str]) -> tuple[str, ...]:
-    """The imports an API's examples take for granted: torch, the assumed names they use, and the
+    """The imports an API's example code takes for granted: torch, the assumed names it uses, and the
     API's own name from its module (unless it is a class's method)."""
     module, _, attr = name.rpartition(".")
     own = [] if module == "torch" or module.rpartition(".")[2][:1].isupper() else [(module, attr)]
@@ -113,7 +113,9 @@ def api_chunks(api: ApiDoc, version: str, assumed: list[str]) -> list[Chunk]:
     for i, raw in enumerate(raw_pieces):
         piece = plain(raw)
         question = heading if len(raw_pieces) == 1 else f"{heading} ({i + 1}/{len(raw_pieces)})"
-        program, claims = doctest_program(raw, imports=imports_for(api.name, raw, assumed))
+        setup = "\n".join(raw_pieces[:i])  # examples of earlier parts run first, as in one docstring
+        code_text = example_sources(setup + "\n" + raw)
+        program, claims = doctest_program(raw, imports=imports_for(api.name, code_text, assumed), setup=setup)
         code = Code(program, raw, True, piece) if ">>>" in raw else None
         chunks.append(Chunk(id=content_hash(source.file, question, piece), question=question, text=piece,
                             sources=(source,), topic="autograd", tags=tags, code=code,

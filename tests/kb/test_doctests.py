@@ -53,3 +53,10 @@ def test_the_program_parses_and_names_every_claimed_output():
 
 def test_a_docstring_without_examples_gives_just_the_imports():
     assert doctest_program("Computes things.") == ("import torch\n", ())
+
+
+def test_earlier_examples_of_the_same_docstring_run_first_without_claims():
+    setup = ">>> x = torch.ones(2, requires_grad=True)\n>>> x.sum()\ntensor(2., grad_fn=<SumBackward0>)\n"
+    program, claims = doctest_program(">>> (2 * x).sum().backward()\n>>> x.grad\ntensor([2., 2.])\n", setup=setup)
+    assert program.index("x = torch.ones(2") < program.index("(2 * x).sum().backward()")
+    assert [(c.target, c.value) for c in claims] == [("out_4", [2.0, 2.0])]  # numbered after the setup's
