@@ -40,7 +40,8 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, force: bool,
           verbose: bool, verify: bool) -> None:
-    """Build or refresh the index (incremental by content hash; atomic).
+    """Build or refresh the index: the bundled pages, the installed torch's autograd docs and any
+    --add folders (incremental by content hash; atomic).
 
     \b
     Examples:
