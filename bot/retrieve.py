@@ -101,7 +101,6 @@ class Retriever:
         self.df = np.diff(indptr)
         self.n_docs = max(1, int(lexical.scores.get("num_docs", len(index.chunks))))
         self.chunk_tokens: dict[str, frozenset[str]] = {}
-        self.masks: dict[str, np.ndarray | None] = {}
         self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -116,12 +115,9 @@ class Retriever:
         bridge and the fusion can be switched for ablations."""
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
-        if source not in self.masks:
-            self.masks[source] = self.index.origin_mask(source)
-        allowed = self.masks[source]
         vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
-        dense_hits = self.index.dense_search(vector, candidates, allowed=allowed)
-        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, allowed=allowed)
+        dense_hits = self.index.dense_search(vector, candidates, source=source)
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, source=source)
         dense_ids = [i for i, _ in dense_hits] if dense else []
         lexical_ids = [i for i, _ in lexical_hits] if lexical else []
         if fusion == "rrf":

@@ -1,7 +1,7 @@
 """The searchable index: dense vectors in FAISS and BM25 over Chinese-aware tokens."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,6 +99,7 @@ class Index:
     stored: Stored
     dense: object
     lexical: object
+    filters: dict = field(default_factory=dict, repr=False)  # source -> (mask, FAISS search params, selector)
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -127,32 +128,35 @@ class Index:
             raise IndexUnavailable(f"index at {stored.path} is inconsistent; run `autograd-kb build`")
         return cls(stored, dense, lexical)
 
-    def dense_search(self, vector: np.ndarray, k: int, *, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Nearest chunks by inner product of unit vectors; `allowed` is a mask of chunks that may be returned."""
-        import faiss
-
+    def dense_search(self, vector: np.ndarray, k: int, *, source: str = "all") -> list[tuple[int, float]]:
+        """Nearest chunks of `source` by inner product of unit vectors."""
         k = min(k, self.dense.ntotal)
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype("int64")))
+        params = self.source_filter(source)[1]
         scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def lexical_search(self, weights: dict[str, float], k: int, *,
-                       allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Best weighted-BM25 matches with a positive score; `weights` maps tokens to their weight."""
+    def lexical_search(self, weights: dict[str, float], k: int, *, source: str = "all") -> list[tuple[int, float]]:
+        """Best weighted-BM25 matches of `source` with a positive score; `weights` maps tokens to their weight."""
         if not weights:
             return []
         scores = weighted_bm25(self.lexical, weights, len(self.chunks))
-        if allowed is not None:
-            scores[~allowed] = 0
+        mask = self.source_filter(source)[0]
+        if mask is not None:
+            scores[~mask] = 0
         return [(int(i), float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
 
-    def origin_mask(self, source: str) -> np.ndarray | None:
-        """Which chunks come from `source` ("pages" or "torch-docs"); None for "all"."""
+    def source_filter(self, source: str) -> tuple[np.ndarray | None, object]:
+        """Which chunks come from `source` ("pages" or "torch-docs") as a mask and as FAISS search
+        parameters; (None, None) for "all". Made once per source."""
         if source == "all":
-            return None
-        return np.array([c.origin == source for c in self.chunks])
+            return None, None
+        if source not in self.filters:
+            import faiss
+
+            mask = np.array([c.origin == source for c in self.chunks])
+            selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype("int64"))
+            self.filters[source] = (mask, faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
+        return self.filters[source][:2]
 
     def vectors_of(self, ids: list[int]) -> np.ndarray:
         """The stored unit vectors of some chunks."""
