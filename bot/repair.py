@@ -5,13 +5,13 @@ the repaired run as such.
 """
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.types import RunResult
+from kb.code import parses
 
 NON_SCALAR = "grad can be implicitly created only for scalar outputs"
 TENSOR_CALL = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<call>torch\.tensor\()")
@@ -76,7 +76,7 @@ def malformed_tensor(code: str, run: RunResult, context: str) -> Repair | None:
         if candidate.group("name") != match.group("name"):
             continue
         call = _balanced_call(context, candidate.start("call"))
-        if call and call not in line and _parses(call):
+        if call and call not in line and parses(call):
             new = line[: match.start("call")] + call
             return Repair(_replace_line(code, run.error_line, new),
                           f"use the `{match.group('name')} = {call}` the answer's text shows")
@@ -90,14 +90,6 @@ def _balanced_call(text: str, start: int) -> str | None:
         if text[i] == ")" and depth == 0:
             return text[start : i + 1]
     return None
-
-
-def _parses(source: str) -> bool:
-    try:
-        ast.parse(source)
-        return True
-    except SyntaxError:
-        return False
 
 
 RULES: list[Callable[[str, RunResult, str], Repair | None]] = [

@@ -23,7 +23,7 @@ def _code_lines(text: str) -> list[str]:
     """Runs of two or more lines that each parse as Python on their own."""
     blocks, run = [], []
     for line in text.split("\n") + [""]:
-        if line.strip() and line.isascii() and _parses(line.strip()):
+        if line.strip() and line.isascii() and parses(line.strip()):
             run.append(line)
             continue
         if len(run) >= 2:
@@ -32,9 +32,10 @@ def _code_lines(text: str) -> list[str]:
     return blocks
 
 
-def _parses(line: str) -> bool:
+def parses(source: str) -> bool:
+    """Whether `source` is valid Python."""
     try:
-        ast.parse(line)
+        ast.parse(source)
         return True
     except (SyntaxError, ValueError):
         return False

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kb.chunk import MAX_CHARS
 from kb.classify import classify
+from kb.code import parses
 from kb.doctests import DIRECTIVE, doctest_program, example_sources
 from kb.types import Chunk, Code, Source, content_hash
 
@@ -106,9 +107,9 @@ def summary(doc: str) -> str:
 def api_chunks(api: ApiDoc, version: str, assumed: list[str]) -> list[Chunk]:
     """Chunks for one API: its whole docstring, or its sections packed up to MAX_CHARS each."""
     source = Source(f"torch {version} docs", api.name, ORIGIN)
-    heading = f"{api.name}: {summary(api.doc)}"
-    raw_pieces = [api.doc] if len(plain(api.doc)) <= MAX_CHARS else pack(sections(api.doc))
-    tags = classify(heading, plain(api.doc)).tags
+    heading, text = f"{api.name}: {summary(api.doc)}", plain(api.doc)
+    raw_pieces = [api.doc] if len(text) <= MAX_CHARS else pack(sections(api.doc))
+    tags = classify(heading, text).tags
     chunks = []
     for i, raw in enumerate(raw_pieces):
         piece = plain(raw)
@@ -116,10 +117,9 @@ def api_chunks(api: ApiDoc, version: str, assumed: list[str]) -> list[Chunk]:
         setup = "\n".join(raw_pieces[:i])  # examples of earlier parts run first, as in one docstring
         code_text = example_sources(setup + "\n" + raw)
         program, claims = doctest_program(raw, imports=imports_for(api.name, code_text, assumed), setup=setup)
-        code = Code(program, raw, True, piece) if ">>>" in raw else None
+        code = Code(program, raw, parses(program), piece) if ">>>" in raw else None
         chunks.append(Chunk(id=content_hash(source.file, question, piece), question=question, text=piece,
-                            sources=(source,), topic="autograd", tags=tags, code=code,
-                            claims=claims if code else ()))
+                            sources=(source,), topic="autograd", tags=tags, code=code, claims=claims))
     return chunks
 
 
