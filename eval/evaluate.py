@@ -72,18 +72,19 @@ def load_set(path: Path = DEV_SET) -> list[Query]:
             raise ValueError(f"{path}:{number}: {exc}") from None
     if not queries:
         raise ValueError(f"{path} holds no questions")
-    repeated = sorted(i for i, n in Counter(q.id for q in queries).items() if n > 1)
-    if repeated:
-        raise ValueError(f"{path}: question ids repeat ({', '.join(repeated[:5])})")
-    return queries
+    return unique_ids(queries, f"{path}: question ids repeat")
 
 
 def load_sets(paths: list[Path]) -> list[Query]:
     """Several question sets as one; ids must stay unique across them."""
-    queries = [q for path in paths for q in load_set(path)]
+    return unique_ids([q for path in paths for q in load_set(path)], "question ids repeat across the sets")
+
+
+def unique_ids(queries: list[Query], problem: str) -> list[Query]:
+    """The queries, or ValueError (`problem` and the first repeated ids) when an id repeats."""
     repeated = sorted(i for i, n in Counter(q.id for q in queries).items() if n > 1)
     if repeated:
-        raise ValueError(f"question ids repeat across the sets ({', '.join(repeated[:5])})")
+        raise ValueError(f"{problem} ({', '.join(repeated[:5])})")
     return queries
 
 

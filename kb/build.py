@@ -61,9 +61,9 @@ def input_hash(model: str, sources: list[Path]) -> str:
     """A hash of everything a build reads: the documents, the kb code and data, the settings and the
     installed torch's version (its docs are a source).
     When it matches the live index's, the whole pipeline can be skipped."""
-    package = Path(__file__).parent
     from kb.torchdocs import torch_version
 
+    package = Path(__file__).parent
     digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|torch {torch_version()}".encode())
     files = sorted(package.glob("*.py")) + sorted((package / "data").glob("*"))
     for folder in [CORPUS_DIR, *sources]:
