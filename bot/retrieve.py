@@ -1,7 +1,6 @@
 """Hybrid retrieval: dense and weighted-BM25 candidates fused by z-score (RRF kept for comparison), bridged across languages."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ RRF_K = 60
 DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
 EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
 EXCERPT_SECTIONS = {"recommend", "article"}
-SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -1.0}  # in standard deviations: the curated Q&A first, the
+SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -2.5}  # in standard deviations: the curated Q&A first, the
 # reference docs when they match clearly better (an API name, a topic the pages do not cover)
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
@@ -95,11 +94,7 @@ class Retriever:
         self.index = index
         self.model = index.manifest["model"]
         self.english_only = index.manifest.get("english_only", True)
-        lexical = index.lexical
-        indptr = np.asarray(lexical.scores["indptr"])
-        self.vocab = lexical.vocab_dict
-        self.df = np.diff(indptr)
-        self.n_docs = max(1, int(lexical.scores.get("num_docs", len(index.chunks))))
+        self.vocab = set().union(*(part.bm25.vocab_dict for part in index.lexical.values()))
         self.chunk_tokens: dict[str, frozenset[str]] = {}
         self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
 
@@ -119,7 +114,7 @@ class Retriever:
         dense_hits = self.index.dense_search(vector, candidates, source=source)
         lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, source=source)
         dense_ids = [i for i, _ in dense_hits] if dense else []
-        lexical_ids = [i for i, _ in lexical_hits] if lexical else []
+        lexical_ids = [i for i, _ in sorted(lexical_hits, key=lambda hit: -hit[1])] if lexical else []
         if fusion == "rrf":
             fused = rrf([r for r in (dense_ids, lexical_ids) if r])
         else:
@@ -140,40 +135,41 @@ class Retriever:
                 weights.setdefault(word, SPELLING_WEIGHT * weights[token])
         return weights
 
+    def _zscores_per_source(self, ids: list[int], values: np.ndarray) -> np.ndarray:
+        """Z-scores of the values, taken within each source's chunks separately."""
+        origins = np.array([self.index.chunks[i].origin for i in ids])
+        out = np.zeros(len(ids))
+        for origin in set(origins):
+            same = origins == origin
+            out[same] = zscores(values[same])
+        return out
+
     def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
         """Sum of each side's z-scores over the candidates both sides proposed. Dense scores are
-        standardised within each source: glossed Chinese pages and English docs are embedded
-        differently, so their cosines are not on one scale."""
+        standardised within each source (glossed Chinese pages and English docs are embedded differently,
+        so their cosines are not on one scale); BM25 scores over all candidates (standardised per source,
+        every source's best match would look equally good)."""
         ids = list(dict.fromkeys(dense_ids + list(lexical)))
         if not ids:
             return {}
         total = np.zeros(len(ids))
         if dense_ids:
-            cosines = self.index.vectors_of(ids) @ vector
-            origins = np.array([self.index.chunks[i].origin for i in ids])
-            for origin in set(origins):
-                same = origins == origin
-                total[same] += DENSE_WEIGHT * zscores(cosines[same])
+            total += DENSE_WEIGHT * self._zscores_per_source(ids, self.index.vectors_of(ids) @ vector)
         if lexical:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
         total += np.array([SOURCE_PRIOR[self.index.chunks[i].origin] for i in ids])
         return dict(zip(ids, total))
 
-    def idf(self, token: str) -> float:
-        """BM25's inverse document frequency of a token (unknown tokens count as rare)."""
-        tid = self.vocab.get(token)
-        df = int(self.df[tid]) if tid is not None and tid < len(self.df) else 0
-        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
-
     def coverage(self, query: str, chunk: Chunk) -> float:
-        """IDF-weighted share of the query's tokens found in the chunk or its bridge equivalents."""
+        """IDF-weighted (within the chunk's source) share of the query's tokens found in the chunk or its
+        bridge equivalents."""
         if chunk.id not in self.chunk_tokens:  # the lexical index's tokens, bridge terms included
             self.chunk_tokens[chunk.id] = frozenset(tokenize(lexical_text(chunk)))
         have = self.chunk_tokens[chunk.id]
-        tokens = {t for t in tokenize(query) if not t.startswith("#")}
-        total = sum(self.idf(t) for t in tokens)
-        return sum(self.idf(t) for t in tokens if t in have) / total if total else 0.0
+        idf = {t: self.index.lexical[chunk.origin].idf(t) for t in tokenize(query) if not t.startswith("#")}
+        total = sum(idf.values())
+        return sum(w for t, w in idf.items() if t in have) / total if total else 0.0
 
 
 class SpellingIndex:

@@ -1,8 +1,10 @@
-"""The searchable index: dense vectors in FAISS and BM25 over Chinese-aware tokens."""
+"""The searchable index: dense vectors in FAISS, and BM25 over Chinese-aware tokens with one BM25 index
+per source (each source scored against its own collection statistics)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,7 @@ def lexical_text(chunk: Chunk) -> str:
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def postings_matrix(lexical):
     """A bm25s index's score matrix as SciPy CSC (documents × tokens), sharing its arrays."""
     from scipy.sparse import csc_matrix
@@ -82,14 +84,45 @@ def dense_kind(n: int) -> str:
 
 
 def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Write the FAISS and BM25 files of an index directory."""
+    """Write the FAISS file and one BM25 index per source (`lexical/<source>/`) of an index directory."""
     import bm25s
     import faiss
 
     faiss.write_index(make_dense_index(vectors, kind=dense_kind(len(chunks))), str(folder / "dense.faiss"))
-    lexical = bm25s.BM25()
-    lexical.index([tokenize(lexical_text(c)) or ["_"] for c in chunks], show_progress=False)
-    lexical.save(str(folder / "lexical"), show_progress=False)
+    for origin, rows in source_rows(chunks).items():
+        lexical = bm25s.BM25()
+        lexical.index([tokenize(lexical_text(chunks[i])) or ["_"] for i in rows], show_progress=False)
+        lexical.save(str(folder / "lexical" / origin), show_progress=False)
+
+
+def source_rows(chunks: list[Chunk]) -> dict[str, np.ndarray]:
+    """Each source's chunk positions in index order."""
+    origins = np.array([c.origin for c in chunks])
+    return {str(o): np.flatnonzero(origins == o) for o in dict.fromkeys(origins)}
+
+
+@dataclass(frozen=True)
+class LexicalPart:
+    """One source's BM25 index and the index positions of its chunks."""
+
+    bm25: object
+    rows: np.ndarray
+
+    def search(self, weights: dict[str, float], k: int) -> list[tuple[int, float]]:
+        """This source's best weighted-BM25 matches with a positive score, as (index position, score)."""
+        scores = weighted_bm25(self.bm25, weights, len(self.rows))
+        return [(int(self.rows[i]), float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
+
+    @cached_property
+    def document_frequency(self) -> np.ndarray:
+        """How many of this source's chunks hold each token, by token id."""
+        return np.diff(np.asarray(self.bm25.scores["indptr"]))
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of a token in this source (unknown tokens count as rare)."""
+        tid = self.bm25.vocab_dict.get(token)
+        df = int(self.document_frequency[tid]) if tid is not None and tid < len(self.document_frequency) else 0
+        return math.log(1 + (len(self.rows) - df + 0.5) / (df + 0.5))
 
 
 @dataclass
@@ -98,7 +131,7 @@ class Index:
 
     stored: Stored
     dense: object
-    lexical: object
+    lexical: dict[str, LexicalPart]  # source -> its BM25 index
     filters: dict = field(default_factory=dict, repr=False)  # source -> (mask, FAISS search params, selector)
 
     @property
@@ -120,7 +153,9 @@ class Index:
         stored = load_stored(data_dir)
         try:
             dense = faiss.read_index(str(stored.path / "dense.faiss"))
-            lexical = bm25s.BM25.load(str(stored.path / "lexical"), show_progress=False)
+            lexical = {origin: LexicalPart(bm25s.BM25.load(str(stored.path / "lexical" / origin),
+                                                            show_progress=False), rows)
+                       for origin, rows in source_rows(stored.chunks).items()}
         except (RuntimeError, OSError, ValueError, KeyError) as exc:
             raise IndexUnavailable(f"index at {stored.path} is damaged ({exc}); "
                                    "run `autograd-kb build`") from None
@@ -136,14 +171,12 @@ class Index:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def lexical_search(self, weights: dict[str, float], k: int, *, source: str = "all") -> list[tuple[int, float]]:
-        """Best weighted-BM25 matches of `source` with a positive score; `weights` maps tokens to their weight."""
+        """Best weighted-BM25 matches with a positive score, up to `k` from each source searched; `weights`
+        maps tokens to their weight. Scores of different sources are on different scales."""
         if not weights:
             return []
-        scores = weighted_bm25(self.lexical, weights, len(self.chunks))
-        mask = self.source_filter(source)[0]
-        if mask is not None:
-            scores[~mask] = 0
-        return [(int(i), float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
+        return [hit for origin, part in self.lexical.items() if source in ("all", origin)
+                for hit in part.search(weights, k)]
 
     def source_filter(self, source: str) -> tuple[np.ndarray | None, object]:
         """Which chunks come from `source` ("pages" or "torch-docs") as a mask and as FAISS search

@@ -14,7 +14,7 @@ import numpy as np
 
 from kb.types import Chunk, Claim, Code, Source
 
-FORMAT = 1
+FORMAT = 2  # 2: one BM25 index per source under lexical/<source>/
 CURRENT = "current"
 
 

@@ -43,6 +43,23 @@ def test_dense_and_lexical_search_find_the_jacobian_page(built_index):
     assert "雅克比" in dense_top.question and "雅克比" in lexical_top.question
 
 
+def test_each_source_is_scored_against_its_own_statistics(built_index):
+    import bm25s
+
+    from kb.index import lexical_text
+
+    index = Index.load(built_index)
+    weights = dict.fromkeys(tokenize("backward 梯度 leaf"), 1.0)
+    for origin in ("pages", "torch-docs"):
+        own = [c for c in index.chunks if c.origin == origin]
+        alone = bm25s.BM25()  # a BM25 index of this source alone
+        alone.index([tokenize(lexical_text(c)) for c in own], show_progress=False)
+        expected = sum(alone.get_scores([t]) for t in weights if t in alone.vocab_dict)
+        found = dict(index.lexical_search(weights, len(own), source=origin))
+        assert {index.chunks[i].origin for i in found} == {origin}
+        assert np.allclose([found.get(index.chunks.index(c), 0.0) for c in own], expected, atol=1e-5)
+
+
 def test_unchanged_corpus_is_not_rebuilt(data_dir):
     before = (data_dir / "current").resolve()
     result = build_index(data_dir=data_dir, model=BUNDLED_MODEL)

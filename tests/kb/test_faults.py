@@ -70,8 +70,8 @@ def test_a_truncated_index_file_is_reported_and_the_next_build_repairs_it(data_d
 
 @pytest.mark.parametrize("name,damage,says", [
     ("vectors.npy", scribble, "vectors.npy does not match its SHA-256 digest (corrupted)"),
-    ("lexical/data.csc.index.npy", scribble, "lexical/data.csc.index.npy does not match its SHA-256 digest"),
-    ("lexical/vocab.index.json", lambda path: path.write_bytes(b""), "vocab.index.json is 0 bytes"),
+    ("lexical/pages/data.csc.index.npy", scribble, "data.csc.index.npy does not match its SHA-256 digest"),
+    ("lexical/pages/vocab.index.json", lambda path: path.write_bytes(b""), "vocab.index.json is 0 bytes"),
     ("manifest.json", truncate, "manifest.json is unreadable"),
 ])
 def test_corrupted_files_are_caught_not_served(data_dir, name, damage, says):
