@@ -16,7 +16,7 @@ RRF_K = 60
 DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
 EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
 EXCERPT_SECTIONS = {"recommend", "article"}
-SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -2.5}  # in standard deviations: the curated Q&A first, the
+SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the curated Q&A first, the
 # reference docs when they match clearly better (an API name, a topic the pages do not cover)
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
