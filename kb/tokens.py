@@ -8,6 +8,8 @@ from pathlib import Path
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,7}")  # <= 8 parts: tails grow as parts²
 CJK = re.compile(r"[\u3400-\u9fff]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+_OPERAND = r"(?:\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Za-z]{1,2})(?:\^\d+|[²³])?"
+FORMULA = re.compile(rf"(?<![\w.]){_OPERAND}(?:\s*(?:\*\*|[-+*/=^])\s*{_OPERAND})+(?![\w.(])")
 STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
 JIEBA_SPAN = 200  # jieba's HMM is quadratic in a run's length (100 KB of 的: 51 s); real runs end at punctuation
 
@@ -57,6 +59,15 @@ def char_trigrams(word: str) -> list[str]:
     return [f"#{word[i : i + 3]}" for i in range(len(word) - 2)] if len(word) >= 5 else []
 
 
+def formula_tokens(expression: str) -> list[str]:
+    """`y = x² + 3*x + 1` → `y=x^2+3x+1` and its sides with an operator (`x^2+3x+1`): formulas are
+    quoted with any spacing, `**` or `^`, `3*x` or `3x`."""
+    norm = re.sub(r"\s+", "", expression).lower().replace("**", "^").replace("²", "^2").replace("³", "^3")
+    norm = re.sub(r"\*(?=[a-z])", "", norm)  # implicit multiplication: 3*x = 3x, w*x = wx
+    sides = [side for side in norm.split("=") if re.search(r"[-+*/^]", side[1:])] if "=" in norm else []
+    return list(dict.fromkeys([norm] + sides))
+
+
 def tokenize(text: str) -> list[str]:
     """All lexical tokens of a text, stopwords removed."""
     idents = [m.group(0) for m in IDENT.finditer(text)]
@@ -64,5 +75,6 @@ def tokenize(text: str) -> list[str]:
     tokens += [g for ident in idents for part in re.split(r"[._]", ident) for g in char_trigrams(part)]
     tokens += [n.rstrip("0").rstrip(".") if "." in n else n for n in NUMBER.findall(text)]
     tokens += [t for m in CJK.finditer(text) for t in chinese_tokens(m.group(0))]
+    tokens += [t for m in FORMULA.finditer(text) for t in formula_tokens(m.group(0))]
     stop = stopwords()
     return [t for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]
