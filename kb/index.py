@@ -132,7 +132,7 @@ class Index:
     stored: Stored
     dense: object
     lexical: dict[str, LexicalPart]  # source -> its BM25 index
-    filters: dict = field(default_factory=dict, repr=False)  # source -> (mask, FAISS search params, selector)
+    filters: dict = field(default_factory=dict, repr=False)  # source -> (FAISS search params, selector)
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -166,30 +166,29 @@ class Index:
     def dense_search(self, vector: np.ndarray, k: int, *, source: str = "all") -> list[tuple[int, float]]:
         """Nearest chunks of `source` by inner product of unit vectors."""
         k = min(k, self.dense.ntotal)
-        params = self.source_filter(source)[1]
-        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k, params=params)
+        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k,
+                                        params=self.dense_filter(source))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def lexical_search(self, weights: dict[str, float], k: int, *, source: str = "all") -> list[tuple[int, float]]:
-        """Best weighted-BM25 matches with a positive score, up to `k` from each source searched; `weights`
-        maps tokens to their weight. Scores of different sources are on different scales."""
+        """Best weighted-BM25 matches with a positive score, up to `k` from each source searched, each scored
+        with its own source's statistics; `weights` maps tokens to their weight."""
         if not weights:
             return []
         return [hit for origin, part in self.lexical.items() if source in ("all", origin)
                 for hit in part.search(weights, k)]
 
-    def source_filter(self, source: str) -> tuple[np.ndarray | None, object]:
-        """Which chunks come from `source` ("pages" or "torch-docs") as a mask and as FAISS search
-        parameters; (None, None) for "all". Made once per source."""
+    def dense_filter(self, source: str):
+        """FAISS search parameters that keep only `source`'s chunks; None for "all". Made once per source."""
         if source == "all":
-            return None, None
+            return None
         if source not in self.filters:
             import faiss
 
-            mask = np.array([c.origin == source for c in self.chunks])
-            selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype("int64"))
-            self.filters[source] = (mask, faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
-        return self.filters[source][:2]
+            rows = self.lexical[source].rows if source in self.lexical else np.array([], dtype=int)
+            selector = faiss.IDSelectorBatch(rows.astype("int64"))
+            self.filters[source] = (faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
+        return self.filters[source][0]
 
     def vectors_of(self, ids: list[int]) -> np.ndarray:
         """The stored unit vectors of some chunks."""
