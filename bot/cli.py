@@ -56,7 +56,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="embedding chunks", file=sys.stderr)
+            bar = click.progressbar(length=total, label="embedding passages", file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)
 
@@ -76,7 +76,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     if result.up_to_date:
         click.echo(f"index is up to date ({result.seconds:.2f} s)")
     else:
-        click.echo(f"embedded {result.embedded}, reused {result.reused}; "
+        click.echo(f"passages: {result.embedded} embedded, {result.reused} reused; "
                    f"index written to {result.path} in {result.seconds:.2f} s")
     if verify:
         _verify_all(data_dir_of(ctx))

@@ -154,7 +154,7 @@ class Retriever:
             return {}
         total = np.zeros(len(ids))
         if dense_ids:
-            total += DENSE_WEIGHT * self._zscores_per_source(ids, self.index.vectors_of(ids) @ vector)
+            total += DENSE_WEIGHT * self._zscores_per_source(ids, self.index.cosines(ids, vector))
         if lexical:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.index import embed_text, write_search_files
+from kb.index import passages, write_search_files
 from kb.pipeline import CORPUS_DIR, Report, build_chunks
 from kb.store import (FORMAT, IndexUnavailable, current_path, is_intact, load_stored, prune, read_manifest,
                       write_index)
-from kb.settings import max_tokens
+from kb.settings import max_tokens, passage_words
 from kb.types import content_hash
 
 
@@ -64,7 +64,7 @@ def input_hash(model: str, sources: list[Path]) -> str:
     from kb.torchdocs import torch_version
 
     package = Path(__file__).parent
-    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|torch {torch_version()}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}".encode())
     files = sorted(package.glob("*.py")) + sorted((package / "data").glob("*"))
     for folder in [CORPUS_DIR, *sources]:
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
@@ -113,16 +113,17 @@ def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
     manifest = read_manifest(data_dir)
     if not force and manifest and manifest.get("input_hash") == inputs and is_intact(data_dir):
         prune(data_dir, keep={current_path(data_dir).name})  # leftovers of a killed build
-        return BuildResult(Report.from_dict(manifest["report"]), None, 0, manifest["chunks"], True,
+        return BuildResult(Report.from_dict(manifest["report"]), None, 0, manifest["passages"], True,
                            time.perf_counter() - start)
     chunks, report = build_chunks(sources, torch_docs=True)
     english_only = _english_only(data_dir, model)
-    texts = [embed_text(c, english_only=english_only) for c in chunks]
-    keys = [content_hash(model, str(max_tokens()), text) for text in texts]
+    chunk_texts = [passages(c, english_only=english_only) for c in chunks]
+    chunk_keys = [[content_hash(model, str(max_tokens()), t) for t in ts] for ts in chunk_texts]
+    texts, keys = [t for ts in chunk_texts for t in ts], [k for ks in chunk_keys for k in ks]
     known = {} if force else _previous_vectors(data_dir, model)
     todo = [i for i, k in enumerate(keys) if k not in known]
     dim = dimension(model)
-    vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
     for i, k in enumerate(keys):
         if k in known:
             vectors[i] = known[k]
@@ -139,11 +140,11 @@ def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
     manifest = {"format": FORMAT, "model": model, "dim": dim, "input_hash": inputs,
                 "english_only": english_only, "max_tokens": max_tokens(),
                 "report": report.to_dict(),
-                "chunks": len(chunks), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "chunks": len(chunks), "passages": len(texts), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "sources": sorted({s.file for c in chunks for s in c.sources})}
-    path = write_index(data_dir, manifest, chunks, keys, vectors,
+    path = write_index(data_dir, manifest, chunks, chunk_keys, vectors,
                        lambda folder: write_search_files(folder, chunks, vectors))
-    return BuildResult(report, path, len(todo), len(chunks) - len(todo), False,
+    return BuildResult(report, path, len(todo), len(texts) - len(todo), False,
                        time.perf_counter() - start)
 
 

@@ -23,6 +23,20 @@ def embed_text(chunk: Chunk, *, english_only: bool = True) -> str:
     return f"{chunk.question}\n{chunk.text}"[:2000]
 
 
+def passages(chunk: Chunk, *, english_only: bool = True) -> list[str]:
+    """What the dense model embeds for a chunk: its start (question and answer, as `embed_text`), then
+    windows of `passage_words()` words over the rest, each after the question: the model reads 128 word
+    pieces, so a long answer's later content would otherwise never reach a vector."""
+    from kb.settings import passage_words
+
+    text, size = embed_text(chunk, english_only=english_only), passage_words()
+    if size <= 0:
+        return [text]
+    title = (gloss(chunk.question) if english_only else chunk.question)[:200]
+    words = text.split()
+    return [text] + [f"{title} {' '.join(words[i : i + size])}" for i in range(size, len(words), size)]
+
+
 def lexical_text(chunk: Chunk) -> str:
     """What the lexical index sees: the question, the answer, the code, and bridge equivalents."""
     code = chunk.code.text if chunk.code else ""
@@ -159,16 +173,21 @@ class Index:
         except (RuntimeError, OSError, ValueError, KeyError) as exc:
             raise IndexUnavailable(f"index at {stored.path} is damaged ({exc}); "
                                    "run `autograd-kb build`") from None
-        if dense.ntotal != len(stored.chunks):
+        if dense.ntotal != len(stored.vectors):
             raise IndexUnavailable(f"index at {stored.path} is inconsistent; run `autograd-kb build`")
         return cls(stored, dense, lexical)
 
     def dense_search(self, vector: np.ndarray, k: int, *, source: str = "all") -> list[tuple[int, float]]:
-        """Nearest chunks of `source` by inner product of unit vectors."""
-        k = min(k, self.dense.ntotal)
-        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k,
-                                        params=self.dense_filter(source))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        """Nearest chunks of `source` by their best passage's inner product with the unit vector (from the
+        nearest 4k passages)."""
+        n = min(4 * k, self.dense.ntotal)
+        scores, rows = self.dense.search(vector.reshape(1, -1).astype(np.float32), n,
+                                         params=self.dense_filter(source))
+        best: dict[int, float] = {}
+        for row, score in zip(rows[0], scores[0]):
+            if row >= 0:
+                best.setdefault(int(self.owner[row]), float(score))  # rows come best first
+        return list(best.items())[:k]
 
     def lexical_search(self, weights: dict[str, float], k: int, *, source: str = "all") -> list[tuple[int, float]]:
         """Best weighted-BM25 matches with a positive score, up to `k` from each source searched, each scored
@@ -179,17 +198,24 @@ class Index:
                 for hit in part.search(weights, k)]
 
     def dense_filter(self, source: str):
-        """FAISS search parameters that keep only `source`'s chunks; None for "all". Made once per source."""
+        """FAISS search parameters that keep only the passages of `source`'s chunks; None for "all".
+        Made once per source."""
         if source == "all":
             return None
         if source not in self.filters:
             import faiss
 
-            rows = self.lexical[source].rows if source in self.lexical else np.array([], dtype=int)
-            selector = faiss.IDSelectorBatch(rows.astype("int64"))
+            chunk_rows = self.lexical[source].rows if source in self.lexical else np.array([], dtype=int)
+            selector = faiss.IDSelectorBatch(np.flatnonzero(np.isin(self.owner, chunk_rows)).astype("int64"))
             self.filters[source] = (faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
         return self.filters[source][0]
 
-    def vectors_of(self, ids: list[int]) -> np.ndarray:
-        """The stored unit vectors of some chunks."""
-        return self.stored.vectors[ids]
+    @cached_property
+    def owner(self) -> np.ndarray:
+        """The chunk of each passage vector."""
+        return self.stored.owner
+
+    def cosines(self, ids: list[int], vector: np.ndarray) -> np.ndarray:
+        """Each chunk's best passage cosine with the unit vector."""
+        spans, vectors = self.stored.spans, self.stored.vectors
+        return np.array([float((vectors[spans[i] : spans[i + 1]] @ vector).max()) for i in ids])

@@ -24,6 +24,12 @@ def ann_threshold() -> int:
     return int(os.environ.get("AUTOGRAD_KB_ANN_THRESHOLD", "200000"))
 
 
+def passage_words() -> int:
+    """Window length in words for the extra passages of a long chunk: `$AUTOGRAD_KB_PASSAGE_WORDS`,
+    default 40; 0 embeds each chunk once (builds about twice as fast on Q&A text, Recall@1 ~0.04 lower)."""
+    return int(os.environ.get("AUTOGRAD_KB_PASSAGE_WORDS", "40"))
+
+
 def max_tokens() -> int:
     """Word pieces embedded per text: `$AUTOGRAD_KB_MAX_TOKENS`, default 128 (all-MiniLM-L6-v2 was
     trained on 128; longer inputs cost twice the time and added nothing on the dev set)."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from kb.types import Chunk, Claim, Code, Source
 
-FORMAT = 2  # 2: one BM25 index per source under lexical/<source>/
+FORMAT = 3  # 2: one BM25 index per source under lexical/<source>/; 3: several passages per chunk
 CURRENT = "current"
 
 
@@ -38,13 +38,20 @@ def chunk_from_dict(data: dict) -> Chunk:
 
 @dataclass
 class Stored:
-    """What an index directory holds, loaded."""
+    """What an index directory holds, loaded: chunks, and the vectors of their passages (those of chunk
+    i are rows spans[i]:spans[i + 1], each with its content key)."""
 
     path: Path
     manifest: dict
     chunks: list[Chunk]
     keys: list[str]
     vectors: np.ndarray
+    spans: np.ndarray
+
+    @property
+    def owner(self) -> np.ndarray:
+        """The chunk of each passage row."""
+        return np.repeat(np.arange(len(self.chunks)), np.diff(self.spans))
 
 
 def current_path(data_dir: Path) -> Path | None:
@@ -110,22 +117,25 @@ def load_stored(data_dir: Path, *, check: Iterable[str] | None = None) -> Stored
         raise IndexUnavailable(f"index at {path} is damaged ({exc}); run `autograd-kb build`") from None
     if manifest.get("format") != FORMAT or len(rows) != manifest.get("chunks"):
         raise IndexUnavailable(f"index at {path} is inconsistent; run `autograd-kb build`")
-    if vectors.shape != (len(rows), manifest.get("dim")):
+    keys = [r["keys"] for r in rows]
+    if vectors.shape != (sum(map(len, keys)), manifest.get("dim")):
         raise IndexUnavailable(f"index at {path} holds {vectors.shape[-1]}-dimensional vectors, but its manifest "
                                f"is for model {manifest.get('model')!r} ({manifest.get('dim')} dimensions): the "
                                "manifest belongs to another index; run `autograd-kb build`")
     chunks = [chunk_from_dict(r["chunk"]) for r in rows]
-    return Stored(path, manifest, chunks, [r["key"] for r in rows], vectors)
+    spans = np.cumsum([0] + [len(k) for k in keys])
+    return Stored(path, manifest, chunks, [k for ks in keys for k in ks], vectors, spans)
 
 
-def write_index(data_dir: Path, manifest: dict, chunks: list[Chunk], keys: list[str],
+def write_index(data_dir: Path, manifest: dict, chunks: list[Chunk], keys: list[list[str]],
                 vectors: np.ndarray, write_extra) -> Path:
-    """Write a new index directory completely, then make it current in one rename."""
+    """Write a new index directory completely, then make it current in one rename; `keys` are the content
+    keys of each chunk's passages, whose vectors are the rows of `vectors` in that order."""
     data_dir.mkdir(parents=True, exist_ok=True)
     target = data_dir / f"index-{manifest['input_hash'][:12]}-{time.time_ns()}"
     tmp = target.with_name(target.name + ".tmp")
     tmp.mkdir()
-    rows = [{"key": k, "chunk": chunk_to_dict(c)} for k, c in zip(keys, chunks)]
+    rows = [{"keys": k, "chunk": chunk_to_dict(c)} for k, c in zip(keys, chunks)]
     (tmp / "chunks.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
     write_extra(tmp)

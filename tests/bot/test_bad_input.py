@@ -102,7 +102,7 @@ def test_build_skips_each_bad_document_with_its_reason_and_indexes_the_rest(buil
         (docs / f"{i}.md").write_bytes(HEADING + raw if raw.strip() else raw)
     (docs / "good.md").write_bytes(GOOD_DOC)
     (docs / b"\xfe-notes.md".decode("utf-8", "surrogateescape")).write_bytes(GOOD_DOC)
-    before = len(Index.load(data_dir).chunks)
+    before = len(Index.load(data_dir).stored.keys)  # passages
     result = invoke("--data-dir", str(data_dir), "build", "--add", str(docs), "--no-verify", "-v")
     assert result.exit_code == 0 and "Traceback" not in result.output
     for i, name in enumerate(BAD):
@@ -110,7 +110,7 @@ def test_build_skips_each_bad_document_with_its_reason_and_indexes_the_rest(buil
             assert f"skipped {docs}/{i}.md: {DOCUMENT_REASONS[name]}" in result.output, name
     assert "dropped [longer than 20,000 characters] 2.md" in result.output
     assert f"skipped {docs}/\ufffd-notes.md: name is not valid UTF-8" in result.output
-    assert f"embedded 1, reused {before}" in result.output
+    assert f"passages: 1 embedded, {before} reused" in result.output
     index = Index.load(data_dir)
     assert [c.question for c in index.chunks if c.sources[0].file == "good.md"] == \
         ["How do I call backward() twice on one graph in torch autograd?"]

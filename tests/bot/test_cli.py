@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import main
+from kb.index import Index
 
 UNSEEN = Path(__file__).parents[1] / "kb" / "data" / "unseen"
 
@@ -35,7 +36,9 @@ def test_build_skips_bad_source_files_with_reasons(built_index, tmp_path):
     result = run("build", "--add", str(docs), "-v", data_dir=data_dir)
     assert result.exit_code == 0, result.output
     assert "blob.txt: binary file" in result.output
-    assert "embedded 3," in result.output  # the three autograd questions of faq.md
+    before = len(Index.load(built_index).stored.keys)  # only faq.md's three autograd questions are new
+    assert f"embedded, {before} reused;" in result.output and "passages: 0 embedded" not in result.output
+    assert len(Index.load(data_dir).chunks) == len(Index.load(built_index).chunks) + 3
     assert "dropped [passing mention of torch]" in result.output
 
 

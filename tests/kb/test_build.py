@@ -29,7 +29,7 @@ def test_manifest_records_model_dimension_and_hash(built_index):
     index = Index.load(built_index)
     manifest = index.manifest
     assert manifest["model"] == BUNDLED_MODEL and manifest["dim"] == 384
-    assert manifest["chunks"] == len(index.chunks) == index.dense.ntotal
+    assert manifest["chunks"] == len(index.chunks) and manifest["passages"] == index.dense.ntotal
     assert np.allclose(np.linalg.norm(index.stored.vectors, axis=1), 1.0, atol=1e-4)
 
 
@@ -41,6 +41,19 @@ def test_dense_and_lexical_search_find_the_jacobian_page(built_index):
     dense_top = index.chunks[index.dense_search(vector, 1)[0][0]]
     lexical_top = index.chunks[index.lexical_search(dict.fromkeys(tokenize("雅克比矩阵 autograd.grad"), 1.0), 1)[0][0]]
     assert "雅克比" in dense_top.question and "雅克比" in lexical_top.question
+
+
+def test_a_long_chunk_is_found_by_words_far_into_its_text(built_index):
+    from kb.embed import embed
+    from kb.index import embed_text
+
+    index = Index.load(built_index)
+    pos = max(range(len(index.chunks)), key=lambda i: len(embed_text(index.chunks[i])))
+    rows = slice(index.stored.spans[pos], index.stored.spans[pos + 1])
+    tail = " ".join(embed_text(index.chunks[pos]).split()[-30:])  # beyond the model's 128 word pieces
+    vector = embed([tail], model=BUNDLED_MODEL)[0]
+    assert index.dense_search(vector, 1)[0][0] == pos
+    assert np.argmax(index.stored.vectors[rows] @ vector) > 0  # found by a later passage, not the first
 
 
 def test_each_source_is_scored_against_its_own_statistics(built_index):
@@ -71,17 +84,17 @@ def test_new_documents_embed_only_the_new_chunks(data_dir, tmp_path):
     extra = tmp_path / "extra"
     extra.mkdir()
     shutil.copy(UNSEEN / "100_retain_graph.txt", extra)
-    old = len(Index.load(data_dir).chunks)
+    old = len(Index.load(data_dir).stored.keys)  # passages
     result = build_index(data_dir=data_dir, model=BUNDLED_MODEL, sources=[extra])
     index = Index.load(data_dir)
-    assert result.reused == old and result.embedded == len(index.chunks) - old > 0
+    assert result.reused == old and result.embedded == len(index.stored.keys) - old > 0
     assert any("100_retain_graph.txt" in s.file for c in index.chunks for s in c.sources)
 
 
 def test_model_change_forces_a_full_rebuild(data_dir):
     other_name = resolve_model(BUNDLED_MODEL)  # same weights, a different model setting
     result = build_index(data_dir=data_dir, model=other_name)
-    assert result.reused == 0 and result.embedded == len(Index.load(data_dir).chunks)
+    assert result.reused == 0 and result.embedded == len(Index.load(data_dir).stored.keys)
     assert Index.load(data_dir).manifest["model"] == other_name
 
 

@@ -56,16 +56,16 @@ def scribble(path: Path) -> None:
 
 def test_a_truncated_index_file_is_reported_and_the_next_build_repairs_it(data_dir):
     before = (data_dir / "current").resolve()
-    chunks = json.loads((before / "manifest.json").read_text())["chunks"]
+    passages = json.loads((before / "manifest.json").read_text())["passages"]
     size = (before / "dense.faiss").stat().st_size
     truncate(before / "dense.faiss")
     message = refusal(cli("ask", "--no-run", "grad_fn 是什么", data_dir=data_dir))
     assert message == (f"Error: index at {before} is damaged (dense.faiss is {size // 2} bytes, the manifest "
                        f"says {size} (truncated?)); run `autograd-kb build`")
     rebuilt = cli("build", "--no-verify", data_dir=data_dir)
-    assert rebuilt.returncode == 0 and f"embedded 0, reused {chunks}" in rebuilt.stdout  # the vectors were intact
+    assert rebuilt.returncode == 0 and f"passages: 0 embedded, {passages} reused" in rebuilt.stdout  # the vectors were intact
     assert is_intact(data_dir) and not before.exists()
-    assert Index.load(data_dir).dense.ntotal == chunks
+    assert Index.load(data_dir).dense.ntotal == passages
 
 
 @pytest.mark.parametrize("name,damage,says", [
@@ -138,7 +138,8 @@ def _wait(condition, what: str, timeout: float = 120) -> None:
 
 def test_a_second_build_reports_the_lock_and_kill_9_mid_write_keeps_the_old_index(data_dir, tmp_path):
     before = (data_dir / "current").resolve()
-    chunks = json.loads((before / "manifest.json").read_text())["chunks"]
+    manifest = json.loads((before / "manifest.json").read_text())
+    chunks, passages = manifest["chunks"], manifest["passages"]
     extra = tmp_path / "extra"
     extra.mkdir()
     shutil.copy(UNSEEN / "100_retain_graph.txt", extra)
@@ -157,7 +158,7 @@ def test_a_second_build_reports_the_lock_and_kill_9_mid_write_keeps_the_old_inde
     assert (data_dir / "current").resolve() == before and is_intact(data_dir)
     assert len(Index.load(data_dir).chunks) == chunks
     after = cli(*build[3:], data_dir=data_dir)  # the dead build's lock went with it
-    assert after.returncode == 0 and f"reused {chunks}; index written to" in after.stdout, after.stderr[-3000:]
+    assert after.returncode == 0 and f"{passages} reused; index written to" in after.stdout, after.stderr[-3000:]
     assert not list(data_dir.glob("*.tmp")) and not before.exists()
     assert any(s.file == "100_retain_graph.txt" for c in Index.load(data_dir).chunks for s in c.sources)
 
