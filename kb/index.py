@@ -186,7 +186,7 @@ class Index:
         best: dict[int, float] = {}
         for row, score in zip(rows[0], scores[0]):
             if row >= 0:
-                best.setdefault(int(self.owner[row]), float(score))  # rows come best first
+                best.setdefault(int(self.stored.owner[row]), float(score))  # rows come best first
         return list(best.items())[:k]
 
     def lexical_search(self, weights: dict[str, float], k: int, *, source: str = "all") -> list[tuple[int, float]]:
@@ -206,14 +206,10 @@ class Index:
             import faiss
 
             chunk_rows = self.lexical[source].rows if source in self.lexical else np.array([], dtype=int)
-            selector = faiss.IDSelectorBatch(np.flatnonzero(np.isin(self.owner, chunk_rows)).astype("int64"))
+            rows = np.flatnonzero(np.isin(self.stored.owner, chunk_rows))
+            selector = faiss.IDSelectorBatch(rows.astype("int64"))
             self.filters[source] = (faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
         return self.filters[source][0]
-
-    @cached_property
-    def owner(self) -> np.ndarray:
-        """The chunk of each passage vector."""
-        return self.stored.owner
 
     def cosines(self, ids: list[int], vector: np.ndarray) -> np.ndarray:
         """Each chunk's best passage cosine with the unit vector."""

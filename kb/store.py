@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,7 @@ class Stored:
     vectors: np.ndarray
     spans: np.ndarray
 
-    @property
+    @cached_property
     def owner(self) -> np.ndarray:
         """The chunk of each passage row."""
         return np.repeat(np.arange(len(self.chunks)), np.diff(self.spans))

@@ -64,7 +64,7 @@ def formula_tokens(expression: str) -> list[str]:
     quoted with any spacing, `**` or `^`, `3*x` or `3x`."""
     norm = re.sub(r"\s+", "", expression).lower().replace("**", "^").replace("²", "^2").replace("³", "^3")
     norm = re.sub(r"\*(?=[a-z])", "", norm)  # implicit multiplication: 3*x = 3x, w*x = wx
-    sides = [side for side in norm.split("=") if re.search(r"[-+*/^]", side[1:])] if "=" in norm else []
+    sides = [side for side in norm.split("=") if re.search(r"[-+*/^]", side[1:])]
     return list(dict.fromkeys([norm] + sides))
 
 
