@@ -1,6 +1,6 @@
 """BM25 over synthetic chunks without tokenizing them: each chunk's terms are the sum of its two base
 texts' term counts (texts are tokenized once), and the score matrix is laid out the way bm25s keeps it
-(per-token postings), so `kb.index.weighted_bm25` queries it exactly as it queries a built index."""
+(per-token postings), so `kb.index.search.weighted_bm25` queries it exactly as it queries a built index."""
 from __future__ import annotations
 
 import time
@@ -37,7 +37,7 @@ class Postings:
 
 def base_terms(texts: list[str]) -> Terms:
     """Tokenize the base texts once with the product's tokenizer."""
-    from kb.tokens import tokenize
+    from kb.index.tokens import tokenize
 
     vocab: dict[str, int] = {}
     ids, counts = [], []

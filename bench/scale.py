@@ -23,7 +23,7 @@ QUERIES = 200
 
 def sentences() -> list[str]:
     """Sentences of the bundled corpus's kept answers."""
-    from kb.pipeline import build_chunks
+    from kb.ingest.pipeline import build_chunks
 
     text = " ".join(c.question + " " + c.text for c in build_chunks()[0])
     return [s.strip() for s in re.split(r"(?<=[。!?])|\n", text) if len(s.strip()) > 12]
@@ -31,7 +31,7 @@ def sentences() -> list[str]:
 
 def base_corpus(seed: int = 0) -> tuple[list[str], np.ndarray]:
     """5,000 synthetic chunks and their real embeddings (embedded once, then cached)."""
-    from kb.embed import embed
+    from kb.index.embed import embed
     from kb.settings import BUNDLED_MODEL
 
     rng = random.Random(seed)
@@ -83,7 +83,7 @@ def dense_figures(vectors: np.ndarray, queries: np.ndarray) -> dict:
     """Exact and HNSW: build time, query p50, index bytes, and HNSW's recall@10 against exact."""
     import faiss
 
-    from kb.index import make_dense_index
+    from kb.index.search import make_dense_index
 
     out = {}
     found = {}
@@ -104,7 +104,7 @@ def lexical_figures(terms, i: np.ndarray, j: np.ndarray, query_texts: list[str],
     (which must score the same) and rank_bm25 as the naive way."""
     from bench.lexical import postings, token_lists
     from bot.retrieve import prune_for_size, weighted_tokens
-    from kb.index import top_k, weighted_bm25
+    from kb.index.search import top_k, weighted_bm25
 
     start = time.perf_counter()
     lexical = postings(terms, i, j)

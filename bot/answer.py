@@ -65,7 +65,7 @@ class Bot:
     """Loads the index, model and sandbox once; answers many questions."""
 
     def __init__(self, data_dir: Path, *, sandbox=None, policy: Policy | None = None) -> None:
-        from kb.index import Index
+        from kb.index.search import Index
 
         self.retriever = Retriever(Index.load(data_dir))
         self.sandbox = sandbox

@@ -48,7 +48,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
       autograd-kb build
       autograd-kb build --add ./docs/faq --model /models/multilingual-MiniLM
     """
-    from kb.build import BuildError, build_index
+    from kb.index.build import BuildError, build_index
     from kb.settings import model_name
 
     bar = None
@@ -86,7 +86,7 @@ def _verify_all(data_dir: Path) -> None:
     """Print snippet and verdict counts over the whole knowledge base."""
     from bot.audit import audit
     from bot.sandbox import Sandbox, SandboxUnavailable
-    from kb.index import Index
+    from kb.index.search import Index
 
     try:
         with Sandbox() as box:

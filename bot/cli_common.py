@@ -26,7 +26,7 @@ def load_bot(ctx: click.Context, *, sandbox: bool = True):
 
     from bot.answer import Bot
     from bot.sandbox import Sandbox, SandboxUnavailable
-    from kb.store import IndexUnavailable
+    from kb.index.store import IndexUnavailable
 
     box = Sandbox() if sandbox else None
     errors: list[Exception] = []

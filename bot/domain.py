@@ -6,8 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kb.bridge import load_bridge
-from kb.classify import TOPICS_FILE, term_pattern
+from kb.index.bridge import load_bridge
+from kb.ingest.classify import TOPICS_FILE, term_pattern
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 

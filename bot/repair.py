@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.types import RunResult
-from kb.code import parses
+from kb.extract.code import parses
 
 NON_SCALAR = "grad can be implicitly created only for scalar outputs"
 TENSOR_CALL = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<call>torch\.tensor\()")

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.domain import match_domain, near
-from kb.bridge import expand, gloss
-from kb.index import Index, lexical_text
-from kb.tokens import tokenize
+from kb.index.bridge import expand, gloss
+from kb.index.search import Index, lexical_text
+from kb.index.tokens import tokenize
 from kb.types import SOURCES, Chunk
 
 RRF_K = 60
@@ -100,7 +100,7 @@ class Retriever:
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's unit embedding."""
-        from kb.embed import embed
+        from kb.index.embed import embed
 
         return embed([text], model=self.model)[0]
 

@@ -6,8 +6,12 @@ import re
 from dataclasses import dataclass
 
 import sympy
-from sympy.parsing.sympy_parser import (convert_xor, implicit_multiplication_application, parse_expr,
-                                        standard_transformations)
+from sympy.parsing.sympy_parser import (
+    convert_xor,
+    implicit_multiplication_application,
+    parse_expr,
+    standard_transformations,
+)
 from sympy.printing.str import StrPrinter
 
 MAX_TEXT, MAX_EXPR, MAX_DEPTH, MAX_DIGITS = 2000, 200, 12, 300

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from bot.types import RunResult
-from kb.literal import close, format_value
+from kb.extract.literal import close, format_value
 from kb.types import Claim
 
 GRAD_FN = re.compile(r"^type\((?P<name>[A-Za-z_]\w*)\.grad_fn\)$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.verify import Verdict
-from kb.reflow import reflow_code
+from kb.extract.reflow import reflow_code
 
 FENCE = re.compile(r"```(?:python|py)?\s*(.*?)```", re.S)
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}

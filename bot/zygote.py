@@ -13,8 +13,21 @@ import sys
 import time
 from typing import Any
 
-from bot.sandbox import (AS_HEADROOM, DENY_EPERM, MAX_CODE_BYTES, MAX_NDIM, MAX_NUMEL, NEWER_SYSCALLS, PRELOAD,
-                         PROBE, RESULT_CAP, STDOUT_CAP, recv_frame, send_frame, well_formed)
+from bot.sandbox import (
+    AS_HEADROOM,
+    DENY_EPERM,
+    MAX_CODE_BYTES,
+    MAX_NDIM,
+    MAX_NUMEL,
+    NEWER_SYSCALLS,
+    PRELOAD,
+    PROBE,
+    RESULT_CAP,
+    STDOUT_CAP,
+    recv_frame,
+    send_frame,
+    well_formed,
+)
 
 SNIPPET = "<snippet>"
 NOBODY = 65534

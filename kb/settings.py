@@ -5,6 +5,9 @@ import os
 from pathlib import Path
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+KB_DIR = Path(__file__).parent
+DATA_DIR = KB_DIR / "data"  # files people edit: bridge, stopwords, topics, torch docs list
+CORPUS_DIR = KB_DIR / "corpus"  # the bundled pages
 
 
 def data_dir() -> Path:

@@ -11,7 +11,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
     """A data directory holding an index of the bundled corpus, built with the bundled model."""
-    from kb.build import build_index
+    from kb.index.build import build_index
     from kb.settings import BUNDLED_MODEL
 
     data_dir = tmp_path_factory.mktemp("kb-data")

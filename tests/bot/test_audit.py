@@ -2,7 +2,7 @@
 import pytest
 
 from bot.audit import audit
-from kb.index import Index
+from kb.index.search import Index
 
 
 @pytest.fixture(scope="module")

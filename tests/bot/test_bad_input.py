@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.web import answer_turns, run_markdown
-from kb.index import Index
+from kb.index.search import Index
 
 CLI = Path(sys.executable).with_name("autograd-kb")
 BAD = {  # as the bytes arrive from a terminal, a pipe or a file

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import main
-from kb.index import Index
+from kb.index.search import Index
 
 UNSEEN = Path(__file__).parents[1] / "kb" / "data" / "unseen"
 

@@ -7,9 +7,9 @@ from fuzzkit import TEXT, bounded, fuzz, repeated
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kb.claims import extract_claims
-from kb.literal import parse_value
-from kb.reflow import reflow_code
+from kb.extract.claims import extract_claims
+from kb.extract.literal import parse_value
+from kb.extract.reflow import reflow_code
 from kb.types import Claim, Code
 
 NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(

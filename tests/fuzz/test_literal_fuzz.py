@@ -6,7 +6,7 @@ from fuzzkit import TEXT, bounded, fuzz, repeated
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kb.literal import LITERAL, flatten, parse_value, shape
+from kb.extract.literal import LITERAL, flatten, parse_value, shape
 
 FLOATS = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
 INTS = [torch.int8, torch.uint8, torch.int32, torch.int64]

@@ -6,7 +6,7 @@ from fuzzkit import TEXT, bounded, fuzz, repeated
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from kb.reflow import reflow_code
+from kb.extract.reflow import reflow_code
 
 NAMES = st.sampled_from(["x", "y", "z", "w", "loss", "out", "a1", "grad_x"])
 ATOMS = NAMES | st.integers(0, 99).map(str) | st.sampled_from(["1.5", "2.", "x.grad", "w.data", "True"])

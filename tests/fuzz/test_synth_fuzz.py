@@ -12,7 +12,7 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from bot.synth import find_function
-from kb.literal import parse_value
+from kb.extract.literal import parse_value
 
 VARIABLES = ["x", "t", "u", "w"]
 MATH = st.lists(st.sampled_from(["y", "=", "x", "t", "^", "**", "*", "/", "+", "-", "(", ")", "9", "2", "0.5",

@@ -5,7 +5,7 @@ from fuzzkit import CJK, TEXT, bounded, fuzz, repeated
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kb.tokens import stopwords, tokenize
+from kb.index.tokens import stopwords, tokenize
 
 IDENTS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}(\.[A-Za-z_][A-Za-z0-9_]{0,5}){0,3}", fullmatch=True)
 WORDS = st.lists(IDENTS | st.text(CJK, min_size=1, max_size=6) | st.integers(0, 10**6).map(str),

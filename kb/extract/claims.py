@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
-from kb.literal import LITERAL, parse_value
+from kb.extract.literal import LITERAL, parse_value
 from kb.types import Claim, Code
 
 VAR = r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*+"  # a whole ASCII name: `\w*` ran into CJK, backtracked

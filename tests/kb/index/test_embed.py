@@ -3,8 +3,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.bert import BertEncoder, supports
-from kb.embed import embed, reads_chinese, resolve_model
+from kb.index.bert import BertEncoder, supports
+from kb.index.embed import embed, reads_chinese, resolve_model
 from kb.settings import BUNDLED_MODEL
 
 TEXTS = ["x.grad 梯度 hello", "How do I compute a Jacobian with torch.autograd.grad?", "backward " * 400, ""]

@@ -6,13 +6,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kb.chunk import make_chunks
-from kb.classify import classify
-from kb.dedupe import Entry, merge_duplicates
-from kb.parse import PARSERS, parse_file
+from kb.ingest.chunk import make_chunks
+from kb.ingest.classify import classify
+from kb.ingest.dedupe import Entry, merge_duplicates
+from kb.ingest.parse import PARSERS, parse_file
+from kb.settings import CORPUS_DIR
 from kb.types import Chunk, Record
 
-CORPUS_DIR = Path(__file__).parent / "corpus"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_RECORD_CHARS = 20_000  # one Q&A; the longest bundled answer is 1,709 (ten chunks at most)
 
@@ -143,7 +143,7 @@ def build_chunks(dirs: list[Path] | None = None, *, torch_docs: bool = False) ->
 
 def add_torch_docs(report: Report) -> list[Chunk]:
     """The torch documentation's chunks, counted in the report."""
-    from kb.torchdocs import build_doc_chunks
+    from kb.ingest.torchdocs import build_doc_chunks
 
     docs, counts = build_doc_chunks()
     report.docs_apis, report.docs_chunks = counts["apis"], len(docs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import re
 
-from kb.reflow import reflow_code
+from kb.extract.reflow import reflow_code
 from kb.types import Code
 
 FENCE = re.compile(r"```[\w+-]*[ \t]*\n?(.*?)```", re.S)

@@ -10,7 +10,7 @@
     print(y)
 
 Statements are found by search (every piece must parse), comments end where the
-next strong statement starts, and block bodies are restored by `kb.blocks`.
+next strong statement starts, and block bodies are restored by `kb.extract.blocks`.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kb.blocks import restore_blocks
+from kb.extract.blocks import restore_blocks
 
 COMPOUND = ("for", "while", "if", "elif", "else", "with", "def", "class", "try", "except",
             "finally", "async")

@@ -4,7 +4,7 @@ import random
 import bm25s
 import numpy as np
 
-from kb.index import top_k, weighted_bm25
+from kb.index.search import top_k, weighted_bm25
 
 
 def test_weighted_bm25_matches_bm25s_and_top_k_matches_a_full_sort():

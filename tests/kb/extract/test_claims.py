@@ -1,10 +1,11 @@
 """Claim extraction from prose and code comments, and tensor-literal parsing."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kb.claims import extract_claims
-from kb.literal import close, format_value, parse_value, shape
-from kb.reflow import reflow_code
+from kb.extract.claims import extract_claims
+from kb.extract.literal import close, format_value, parse_value, shape
+from kb.extract.reflow import reflow_code
 from kb.types import Code
 
 

@@ -1,6 +1,6 @@
 """Chunking: one chunk per Q&A, long answers split at paragraph boundaries with code kept whole."""
-from kb.chunk import make_chunks, split_text, title
-from kb.dedupe import Entry
+from kb.ingest.chunk import make_chunks, split_text, title
+from kb.ingest.dedupe import Entry
 from kb.types import Source
 
 CODE = "```python import torch x = torch.ones(2, requires_grad=True) (x * x).sum().backward() print(x.grad) # tensor([2., 2.]) ```"

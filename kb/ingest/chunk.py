@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kb.claims import extract_claims
-from kb.code import find_code
-from kb.dedupe import Entry
-from kb.tokens import CJK, tokenize
+from kb.extract.claims import extract_claims
+from kb.extract.code import find_code
+from kb.index.tokens import CJK, tokenize
+from kb.ingest.dedupe import Entry
 from kb.types import Chunk, content_hash
 
 FENCED = re.compile(r"```.*?```", re.S)

@@ -2,11 +2,11 @@
 import json
 from pathlib import Path
 
-from kb.classify import classify
-from kb.parse import parse_file
-from kb.pipeline import Report, build_chunks, load_records
+from kb.ingest.classify import classify
+from kb.ingest.parse import parse_file
+from kb.ingest.pipeline import Report, build_chunks, load_records
 
-UNSEEN = Path(__file__).parent / "data" / "unseen"
+UNSEEN = Path(__file__).parents[1] / "data" / "unseen"
 EXPECTED = json.loads((UNSEEN / "expected.json").read_text())
 
 

@@ -1,7 +1,7 @@
 """Formulas are lexical units: however a question spaces or writes them, they meet the page's."""
 import pytest
 
-from kb.tokens import tokenize
+from kb.index.tokens import tokenize
 
 
 def formulas(text: str) -> set[str]:

@@ -1,6 +1,6 @@
 """Sentence embeddings from a local model, normalised for inner product.
 
-BERT + mean-pooling models (the bundled all-MiniLM-L6-v2 among them) run on kb.bert's plain-torch
+BERT + mean-pooling models (the bundled all-MiniLM-L6-v2 among them) run on kb.index.bert's plain-torch
 encoder, which starts in a second; any other sentence-transformers model goes through that library.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ def resolve_model(name: str) -> str:
 
 
 class _SentenceTransformer:
-    """sentence-transformers behind the same small interface as kb.bert.BertEncoder."""
+    """sentence-transformers behind the same small interface as kb.index.bert.BertEncoder."""
 
     def __init__(self, path: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -50,7 +50,7 @@ class _SentenceTransformer:
 @lru_cache(maxsize=2)
 def load_model(name: str):
     """Load an embedding model offline, on the CPU."""
-    from kb.bert import BertEncoder, supports
+    from kb.index.bert import BertEncoder, supports
 
     path = resolve_model(name)
     try:

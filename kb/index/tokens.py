@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
+
+from kb.settings import DATA_DIR
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,7}")  # <= 8 parts: tails grow as parts²
 CJK = re.compile(r"[\u3400-\u9fff]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 _OPERAND = r"(?:\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Za-z]{1,2})(?:\^\d+|[²³])?"
 FORMULA = re.compile(rf"(?<![\w.]){_OPERAND}(?:\s*(?:\*\*|[-+*/=^])\s*{_OPERAND})+(?![\w.(])")
-STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 JIEBA_SPAN = 200  # jieba's HMM is quadratic in a run's length (100 KB of 的: 51 s); real runs end at punctuation
 
 

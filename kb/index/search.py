@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.bridge import expand, gloss
-from kb.store import IndexUnavailable, Stored, load_stored
-from kb.tokens import tokenize
+from kb.index.bridge import expand, gloss
+from kb.index.store import IndexUnavailable, Stored, load_stored
+from kb.index.tokens import tokenize
 from kb.types import Chunk
 
 

@@ -1,8 +1,16 @@
 """The installed torch's autograd docs as a source: the API list is data, chunks cite the version."""
 import pytest
 
-from kb.doctests import DIRECTIVE
-from kb.torchdocs import build_doc_chunks, imports_for, load_docs, load_settings, pack, plain, torch_version
+from kb.ingest.doctests import DIRECTIVE
+from kb.ingest.torchdocs import (
+    build_doc_chunks,
+    imports_for,
+    load_docs,
+    load_settings,
+    pack,
+    plain,
+    torch_version,
+)
 
 
 @pytest.fixture(scope="module")

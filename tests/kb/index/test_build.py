@@ -6,15 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb import build as build_module
-from kb.build import BuildLocked, build_index, build_lock
-from kb.embed import resolve_model
-from kb.index import Index
+from kb.index import build as build_module
+from kb.index.build import BuildLocked, build_index, build_lock
+from kb.index.embed import resolve_model
+from kb.index.search import Index
+from kb.index.store import IndexUnavailable
+from kb.index.tokens import tokenize
 from kb.settings import BUNDLED_MODEL
-from kb.store import IndexUnavailable
-from kb.tokens import tokenize
 
-UNSEEN = Path(__file__).parent / "data" / "unseen"
+UNSEEN = Path(__file__).parents[1] / "data" / "unseen"
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_manifest_records_model_dimension_and_hash(built_index):
 
 def test_dense_and_lexical_search_find_the_jacobian_page(built_index):
     index = Index.load(built_index)
-    from kb.embed import embed
+    from kb.index.embed import embed
 
     vector = embed(["How do I compute a Jacobian matrix with torch.autograd.grad?"], model=BUNDLED_MODEL)[0]
     dense_top = index.chunks[index.dense_search(vector, 1)[0][0]]
@@ -44,8 +44,8 @@ def test_dense_and_lexical_search_find_the_jacobian_page(built_index):
 
 
 def test_a_long_chunk_is_found_by_words_far_into_its_text(built_index):
-    from kb.embed import embed
-    from kb.index import embed_text
+    from kb.index.embed import embed
+    from kb.index.search import embed_text
 
     index = Index.load(built_index)
     pos = max(range(len(index.chunks)), key=lambda i: len(embed_text(index.chunks[i])))
@@ -59,7 +59,7 @@ def test_a_long_chunk_is_found_by_words_far_into_its_text(built_index):
 def test_each_source_is_scored_against_its_own_statistics(built_index):
     import bm25s
 
-    from kb.index import lexical_text
+    from kb.index.search import lexical_text
 
     index = Index.load(built_index)
     weights = dict.fromkeys(tokenize("backward 梯度 leaf"), 1.0)
@@ -136,7 +136,7 @@ def test_damaged_index_says_how_to_fix_it(data_dir):
 def test_above_the_threshold_the_dense_index_is_hnsw_and_finds_the_same(data_dir, monkeypatch):
     import faiss
 
-    from kb.embed import embed
+    from kb.index.embed import embed
 
     vector = embed(["How do I compute a Jacobian matrix with torch.autograd.grad?"], model=BUNDLED_MODEL)[0]
     exact = Index.load(data_dir).dense_search(vector, 3)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-TOPICS_FILE = Path(__file__).parent / "data" / "topics.toml"
+from kb.settings import DATA_DIR
+
+TOPICS_FILE = DATA_DIR / "topics.toml"
 
 
 @dataclass(frozen=True)

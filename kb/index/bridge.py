@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.classify import term_pattern
+from kb.ingest.classify import term_pattern
+from kb.settings import DATA_DIR
 
-BRIDGE_FILE = Path(__file__).parent / "data" / "bridge.txt"
+BRIDGE_FILE = DATA_DIR / "bridge.txt"
 
 
 @dataclass(frozen=True)

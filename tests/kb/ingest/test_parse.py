@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.parse import parse_file, parse_page
-from kb.pipeline import CORPUS_DIR
+from kb.ingest.parse import parse_file, parse_page
+from kb.settings import CORPUS_DIR
 
-UNSEEN = Path(__file__).parent / "data" / "unseen"
+UNSEEN = Path(__file__).parents[1] / "data" / "unseen"
 
 
 def records(name: str):

@@ -136,7 +136,7 @@ def parse_markdown(text: str, file: str) -> list[Record]:
 
 def parse_html(text: str, file: str) -> list[Record]:
     """Parse an HTML Q&A page: headings are questions; paragraphs and code blocks the answers."""
-    from kb.html import html_to_markdown
+    from kb.ingest.html import html_to_markdown
 
     return parse_markdown(html_to_markdown(text), file)
 

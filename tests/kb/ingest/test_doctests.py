@@ -1,7 +1,7 @@
 """Docstring examples become one program whose printed outputs are claims."""
 import ast
 
-from kb.doctests import doctest_program, find_examples, output_paths
+from kb.ingest.doctests import doctest_program, find_examples, output_paths
 
 DOC = """Example::
 

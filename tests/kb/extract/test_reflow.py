@@ -3,11 +3,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kb.reflow import reflow_code, split_pieces
+from kb.extract.reflow import reflow_code, split_pieces
 
-SNIPPETS = sorted((Path(__file__).parent / "data" / "snippets").glob("*.py"))
+SNIPPETS = sorted((Path(__file__).parents[1] / "data" / "snippets").glob("*.py"))
 
 
 def flatten(code: str) -> str:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import Index
-from kb.store import IndexUnavailable, is_intact
+from kb.index.search import Index
+from kb.index.store import IndexUnavailable, is_intact
 
 CLI = Path(sys.executable).with_name("autograd-kb")
-UNSEEN = Path(__file__).parent / "data" / "unseen"
+UNSEEN = Path(__file__).parents[1] / "data" / "unseen"
 
 
 def cli(*args, data_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -101,7 +101,7 @@ def test_another_configured_model_is_pointed_out_and_the_index_model_answers(dat
     from click.testing import CliRunner
 
     from bot.cli import main
-    from kb.embed import resolve_model
+    from kb.index.embed import resolve_model
 
     configured = resolve_model(Index.load(data_dir).manifest["model"])  # same weights, another model setting
     monkeypatch.setenv("AUTOGRAD_KB_MODEL", configured)
@@ -182,7 +182,7 @@ def test_kill_9_while_writing_feedback_loses_no_committed_row(tmp_path):
     earlier.record("an earlier question", "chunk-x", True)
     earlier.close()
     writer = subprocess.Popen([sys.executable, "-c", WRITER, path], stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).parents[2])
+                              cwd=Path(__file__).parents[3])
     committed = [int(writer.stdout.readline()) for _ in range(60)]
     writer.send_signal(signal.SIGKILL)
     committed += [int(line) for line in writer.stdout.read().split()]

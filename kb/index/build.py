@@ -12,11 +12,19 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.index import passages, write_search_files
-from kb.pipeline import CORPUS_DIR, Report, build_chunks
-from kb.store import (FORMAT, IndexUnavailable, current_path, is_intact, load_stored, prune, read_manifest,
-                      write_index)
-from kb.settings import max_tokens, passage_words
+from kb.index.search import passages, write_search_files
+from kb.index.store import (
+    FORMAT,
+    IndexUnavailable,
+    current_path,
+    is_intact,
+    load_stored,
+    prune,
+    read_manifest,
+    write_index,
+)
+from kb.ingest.pipeline import Report, build_chunks
+from kb.settings import CORPUS_DIR, DATA_DIR, KB_DIR, max_tokens, passage_words
 from kb.types import content_hash
 
 
@@ -61,11 +69,10 @@ def input_hash(model: str, sources: list[Path]) -> str:
     """A hash of everything a build reads: the documents, the kb code and data, the settings and the
     installed torch's version (its docs are a source).
     When it matches the live index's, the whole pipeline can be skipped."""
-    from kb.torchdocs import torch_version
+    from kb.ingest.torchdocs import torch_version
 
-    package = Path(__file__).parent
     digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}".encode())
-    files = sorted(package.glob("*.py")) + sorted((package / "data").glob("*"))
+    files = sorted(KB_DIR.rglob("*.py")) + sorted(DATA_DIR.glob("*"))
     for folder in [CORPUS_DIR, *sources]:
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     for path in files:
@@ -75,7 +82,7 @@ def input_hash(model: str, sources: list[Path]) -> str:
 
 def _english_only(data_dir: Path, model: str) -> bool:
     """Whether the model needs Chinese glossed into English; remembered in the manifest per model."""
-    from kb.embed import reads_chinese
+    from kb.index.embed import reads_chinese
 
     manifest = read_manifest(data_dir)
     if manifest and manifest.get("model") == model and "english_only" in manifest:
@@ -106,7 +113,7 @@ def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None
 
 def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
            progress: Callable[[int, int], None] | None) -> BuildResult:
-    from kb.embed import dimension, embed
+    from kb.index.embed import dimension, embed
 
     start = time.perf_counter()
     inputs = input_hash(model, sources)

@@ -14,7 +14,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from kb.literal import NUMBER, TENSOR, parse_value
+from kb.extract.literal import NUMBER, TENSOR, parse_value
 from kb.types import Claim
 
 PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")

@@ -2,7 +2,7 @@
 
 Importing sentence-transformers costs seconds before the first answer; a BERT with mean pooling
 (all-MiniLM-L6-v2 and its kin) needs only torch, `tokenizers` and `safetensors`. Models of any
-other shape go through sentence-transformers (kb.embed decides).
+other shape go through sentence-transformers (kb.index.embed decides).
 """
 from __future__ import annotations
 

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.chunk import MAX_CHARS
-from kb.classify import classify
-from kb.code import parses
-from kb.doctests import DIRECTIVE, doctest_program, example_sources
+from kb.extract.code import parses
+from kb.ingest.chunk import MAX_CHARS
+from kb.ingest.classify import classify
+from kb.ingest.doctests import DIRECTIVE, doctest_program, example_sources
+from kb.settings import DATA_DIR
 from kb.types import Chunk, Code, Source, content_hash
 
-API_FILE = Path(__file__).parent / "data" / "torch_docs.toml"
+API_FILE = DATA_DIR / "torch_docs.toml"
 ORIGIN = "torch-docs"  # kb.types.ORIGINS
 ROLE = re.compile(r":(?:func|meth|class|attr|mod|ref|obj|data|exc):`~?([^`<]*?)(?:\s*<[^>]*>)?`")
 LITERAL = re.compile(r"``([^`]+)``")
