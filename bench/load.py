@@ -44,7 +44,7 @@ class Outcome:
 
 def question_pool() -> list[str]:
     """The web chat's example questions followed by the dev set's questions."""
-    from bot.web import example_questions
+    from bot.faces.web import example_questions
     from eval.evaluate import load_set
 
     return example_questions() + [q.text for q in load_set()]
@@ -69,7 +69,7 @@ def text_of(message: dict) -> str:
 
 def answer_problem(question: str, history: list) -> str | None:
     """Why a finished Ask reply is wrong, or None: it must echo the question and end in an answer or abstention."""
-    from bot.webview import NOT_COVERED, STAGES
+    from bot.faces.webview import NOT_COVERED, STAGES
 
     if len(history) < 2 or text_of(history[-2]) != question:
         return "the reply does not hold this client's question"
@@ -266,7 +266,7 @@ def chat_server(data_dir: Path, *, max_queue: int, log: Path,
     """`autograd-kb chat` on a free loopback port; yields (url, process) once it accepts connections."""
     port = free_port()
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "--data-dir", str(data_dir), "chat", "--host",
+        proc = subprocess.Popen([sys.executable, "-m", "bot.faces.cli", "--data-dir", str(data_dir), "chat", "--host",
                                  "127.0.0.1", "--port", str(port), "--max-queue", str(max_queue)],
                                 stdout=out, stderr=subprocess.STDOUT)
         try:

@@ -18,7 +18,7 @@ from bench.sandbox_bench import p50_p95, time_fresh, time_zygote
 from bench.scale import measure
 
 ROOT = Path(__file__).resolve().parent
-CLI = [sys.executable, "-m", "bot.cli"]
+CLI = [sys.executable, "-m", "bot.faces.cli"]
 
 
 def time_help(runs: int = 5) -> float:
@@ -41,8 +41,8 @@ def time_cold_answer(data_dir: Path) -> float:
 
 def time_warm_answers(data_dir: Path, rounds: int = 3) -> dict:
     """p50/p95 of answering every question of the dev and docs sets (retrieve + run + verify), by stage."""
-    from bot.answer import Bot
-    from bot.sandbox import Sandbox
+    from bot.answer.bot import Bot
+    from bot.sandbox.client import Sandbox
     from eval.evaluate import DEFAULT_SETS, load_sets
 
     questions = [q.text for q in load_sets(list(DEFAULT_SETS))]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also runnable as a plain script
 
-from bot.sandbox import Sandbox  # noqa: E402
+from bot.sandbox.client import Sandbox  # noqa: E402
 
 SNIPPET = "import torch\nx=torch.tensor([2.0],requires_grad=True)\ny=x**2+3*x+1\ny.backward()\nprint(x.grad)"
 EXPECTED = "tensor([7.])\n"

@@ -103,7 +103,7 @@ def lexical_figures(terms, i: np.ndarray, j: np.ndarray, query_texts: list[str],
     """The product's weighted BM25 over the chunks' postings; for small sizes also a real bm25s index
     (which must score the same) and rank_bm25 as the naive way."""
     from bench.lexical import postings, token_lists
-    from bot.retrieve import prune_for_size, weighted_tokens
+    from bot.answer.retrieve import prune_for_size, weighted_tokens
     from kb.index.search import top_k, weighted_bm25
 
     start = time.perf_counter()

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.abstain import Policy
-from bot.retrieve import Evidence, Retriever
+from bot.answer.abstain import Policy
+from bot.answer.retrieve import Evidence, Retriever
 from kb.types import Chunk
 
 DEV_SET = Path(__file__).parent / "sets" / "dev.jsonl"  # pages' questions and off-topic ones
@@ -41,7 +41,7 @@ class Query:
 
 def _query(row: object) -> Query:
     """One set line's question, checked like a question typed into `ask`."""
-    from bot.answer import validate_question
+    from bot.answer.bot import validate_question
 
     if not isinstance(row, dict) or "id" not in row or "query" not in row:
         raise ValueError("not a question object (it needs an id and a query)")

@@ -22,7 +22,7 @@ def built_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sandbox():
     """One real sandbox (zygote + seccomp children) for the session."""
-    from bot.sandbox import Sandbox
+    from bot.sandbox.client import Sandbox
 
     box = Sandbox(timeout=10.0)
     box.start()
@@ -33,6 +33,6 @@ def sandbox():
 @pytest.fixture(scope="session")
 def bot(built_index, sandbox):
     """The whole bot on the real index, model and sandbox."""
-    from bot.answer import Bot
+    from bot.answer.bot import Bot
 
     return Bot(built_index, sandbox=sandbox)

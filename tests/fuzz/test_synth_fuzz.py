@@ -11,7 +11,7 @@ from fuzzkit import TEXT, bounded, fuzz, repeated
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from bot.synth import find_function
+from bot.verify.synth import find_function
 from kb.extract.literal import parse_value
 
 VARIABLES = ["x", "t", "u", "w"]

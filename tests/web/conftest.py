@@ -38,7 +38,7 @@ def chat_server(built_index, tmp_path_factory):
     shutil.copytree(built_index, data_dir, symlinks=True)
     port = free_port()
     log = open(data_dir.parent / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "--data-dir", str(data_dir), "chat",
+    proc = subprocess.Popen([sys.executable, "-m", "bot.faces.cli", "--data-dir", str(data_dir), "chat",
                              "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 120

@@ -2,8 +2,8 @@
 import shutil
 
 from bench.load import answer_problem, load_test, run_load, run_problem, snippet
-from bot.web import run_markdown
-from bot.webview import STAGES
+from bot.faces.web import run_markdown
+from bot.faces.webview import STAGES
 
 SMALL = {"clients": 8, "questions_per_client": 3, "snippet_clients": 2, "time_limit": 45}
 REQUESTS = 8 * 3 + 2 * 3

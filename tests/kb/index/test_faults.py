@@ -100,7 +100,7 @@ def test_a_manifest_from_another_model_is_refused_clearly(data_dir):
 def test_another_configured_model_is_pointed_out_and_the_index_model_answers(data_dir, monkeypatch):
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.faces.cli import main
     from kb.index.embed import resolve_model
 
     configured = resolve_model(Index.load(data_dir).manifest["model"])  # same weights, another model setting
@@ -166,7 +166,7 @@ def test_a_second_build_reports_the_lock_and_kill_9_mid_write_keeps_the_old_inde
 WRITER = """
 import sys
 from pathlib import Path
-from bot.feedback import FeedbackStore
+from bot.faces.feedback import FeedbackStore
 store = FeedbackStore(Path(sys.argv[1]))
 for i in range(100_000):
     store.record(f"question {i}", f"chunk-{i}", i % 2 == 0)
@@ -175,7 +175,7 @@ for i in range(100_000):
 
 
 def test_kill_9_while_writing_feedback_loses_no_committed_row(tmp_path):
-    from bot.feedback import FeedbackStore, feedback_path
+    from bot.faces.feedback import FeedbackStore, feedback_path
 
     path = feedback_path(tmp_path)
     earlier = FeedbackStore(path)
@@ -198,7 +198,7 @@ def test_kill_9_while_writing_feedback_loses_no_committed_row(tmp_path):
 
 
 def test_a_damaged_feedback_file_is_reported_and_left_untouched(tmp_path):
-    from bot.feedback import feedback_path
+    from bot.faces.feedback import feedback_path
 
     garbage = os.urandom(4096)
     feedback_path(tmp_path).write_bytes(garbage)

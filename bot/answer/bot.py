@@ -1,0 +1,101 @@
+"""One Answer type for the CLI, the web chat and the evaluation; the Bot that produces it."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bot.answer.abstain import Policy, load_policy
+from bot.answer.retrieve import Evidence, Hit, Retriever
+from bot.verify.check import Check, check_chunk
+
+MAX_QUESTION_CHARS = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and newlines
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class BadQuestion(ValueError):
+    """A question that cannot be answered as given (empty, huge, binary)."""
+
+
+def validate_question(question: str) -> str:
+    """The question stripped, or BadQuestion saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise BadQuestion("the question must be text")
+    if SURROGATE.search(question):  # how undecodable input bytes arrive
+        raise BadQuestion("the question is not valid UTF-8 text")
+    control = CONTROL.search(question)
+    if control:
+        what = "a NUL byte" if control.group() == "\0" else f"control character U+{ord(control.group()):04X}"
+        raise BadQuestion(f"the question contains binary data ({what})")
+    question = question.strip()
+    if not question:
+        raise BadQuestion("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadQuestion(f"the question is too long ({len(question)} characters; the limit is "
+                          f"{MAX_QUESTION_CHARS})")
+    return question
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question's answer: the ranked hits, the checked snippet, and how long each stage took."""
+
+    query: str
+    abstained: bool
+    hits: tuple[Hit, ...]
+    check: Check | None = None
+    evidence: Evidence | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Hit | None:
+        """The answering hit, unless the bot abstained."""
+        return None if self.abstained or not self.hits else self.hits[0]
+
+    def to_json(self) -> dict:
+        """The JSON object of DESIGN.md's `ask --json` contract."""
+        from bot.faces.terminal import answer_json
+
+        return answer_json(self)
+
+
+class Bot:
+    """Loads the index, model and sandbox once; answers many questions."""
+
+    def __init__(self, data_dir: Path, *, sandbox=None, policy: Policy | None = None) -> None:
+        from kb.index.search import Index
+
+        self.retriever = Retriever(Index.load(data_dir))
+        self.sandbox = sandbox
+        self.policy = policy or load_policy()
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the Chinese tokenizer now rather than on the first question."""
+        self.retriever.search("warm up 预热", k=1)
+
+    def retrieve(self, question: str, *, k: int = 3, **search) -> Answer:
+        """Validate, retrieve and decide whether to answer; no snippet is run yet."""
+        start = time.perf_counter()
+        query = validate_question(question)
+        hits, evidence = self.retriever.search(query, k=max(k, 1), **search)
+        abstained = not hits or not self.policy.answers(evidence)
+        retrieve_ms = (time.perf_counter() - start) * 1e3
+        return Answer(query, abstained, tuple(hits), None, evidence,
+                      {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms})
+
+    def verify(self, answer: Answer) -> Answer:
+        """Run the best chunk's snippet in the sandbox and judge its claims."""
+        if answer.abstained or self.sandbox is None:
+            return answer
+        start = time.perf_counter()
+        check = check_chunk(answer.hits[0].chunk, self.sandbox, question=answer.query)
+        run_ms = (time.perf_counter() - start) * 1e3
+        timings = {**answer.timings_ms, "run": run_ms, "total": answer.timings_ms["retrieve"] + run_ms}
+        return replace(answer, check=check, timings_ms=timings)
+
+    def answer(self, question: str, *, k: int = 3, run: bool = True, **search) -> Answer:
+        """Retrieve, decide whether to answer, run and check the best chunk's snippet."""
+        answer = self.retrieve(question, k=k, **search)
+        return self.verify(answer) if run else answer

@@ -1,0 +1,198 @@
+"""Hybrid retrieval: dense and weighted-BM25 candidates fused by z-score (RRF kept for comparison), bridged across languages."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answer.domain import match_domain, near
+from kb.index.bridge import expand, gloss
+from kb.index.search import Index, lexical_text
+from kb.index.tokens import tokenize
+from kb.types import SOURCES, Chunk
+
+RRF_K = 60
+DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
+EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
+EXCERPT_SECTIONS = {"recommend", "article"}
+SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the curated Q&A first, the
+# reference docs when they match clearly better (an API name, a topic the pages do not cover)
+BRIDGE_WEIGHT = 0.3
+TRIGRAM_WEIGHT = 0.1
+SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the ranks that produced it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the retrieval saw, for deciding whether the knowledge base answers the question."""
+
+    dense: float  # best cosine similarity
+    coverage: float  # IDF-weighted share of the question's tokens the best hit covers
+    domain: str  # "strong", "weak" or "none": see bot.answer.domain
+
+
+def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion of several ranked id lists."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+def zscores(values: np.ndarray) -> np.ndarray:
+    """Scores in standard deviations from their mean: a confident outlier stands out, flat noise does not."""
+    std = values.std()
+    return (values - values.mean()) / std if std > 0 else np.zeros_like(values)
+
+
+def dense_query(query: str) -> str:
+    """The query as the English-only model should see it: the bridge's gloss of it."""
+    return gloss(query) or query
+
+
+def weighted_tokens(query: str, *, bridge: bool = True) -> dict[str, float]:
+    """Lexical query terms and their weights: the question's own words count most, bridged terms
+    less, character trigrams (there to catch typos) least."""
+    weights: dict[str, float] = {}
+    own = tokenize(query)
+    extra = tokenize(" ".join(expand(query).terms)) if bridge else []
+    for tokens, weight in ((extra, BRIDGE_WEIGHT), (own, 1.0)):
+        for token in tokens:
+            weights[token] = weight * (TRIGRAM_WEIGHT if token.startswith("#") else 1.0)
+    return weights
+
+
+def prune_for_size(weights: dict[str, float], n_chunks: int) -> dict[str, float]:
+    """From the ANN threshold up, typo trigrams leave the lexical query: their long postings cost most
+    of a query at 1M chunks (typos still reach indexed words through the spelling index)."""
+    from kb.settings import ann_threshold
+
+    if n_chunks < ann_threshold():
+        return weights
+    return {t: w for t, w in weights.items() if not t.startswith("#")}
+
+
+class Retriever:
+    """Searches one loaded index with the model it was built with."""
+
+    def __init__(self, index: Index) -> None:
+        import faiss
+
+        faiss.omp_set_num_threads(1)  # one query at a time: threads cost more than they save
+        self.index = index
+        self.model = index.manifest["model"]
+        self.english_only = index.manifest.get("english_only", True)
+        self.vocab = set().union(*(part.bm25.vocab_dict for part in index.lexical.values()))
+        self.chunk_tokens: dict[str, frozenset[str]] = {}
+        self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query's unit embedding."""
+        from kb.index.embed import embed
+
+        return embed([text], model=self.model)[0]
+
+    def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True, lexical: bool = True,
+               bridge: bool = True, fusion: str = "zscore", source: str = "all") -> tuple[list[Hit], Evidence]:
+        """Top `k` chunks of `source` ("pages", "torch-docs" or "all") and the evidence. Sides, the
+        bridge and the fusion can be switched for ablations."""
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+        vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
+        dense_hits = self.index.dense_search(vector, candidates, source=source)
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, source=source)
+        dense_ids = [i for i, _ in dense_hits] if dense else []
+        lexical_ids = [i for i, _ in sorted(lexical_hits, key=lambda hit: -hit[1])] if lexical else []
+        if fusion == "rrf":
+            fused = rrf([r for r in (dense_ids, lexical_ids) if r])
+        else:
+            fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits) if lexical else {})
+        best = sorted(fused, key=lambda i: -fused[i])[:k]
+        rank = lambda ids, i: ids.index(i) + 1 if i in ids else None  # noqa: E731
+        hits = [Hit(self.index.chunks[i], float(fused[i]), rank(dense_ids, i), rank(lexical_ids, i))
+                for i in best]
+        top_cos = dense_hits[0][1] if dense_hits else 0.0
+        coverage = self.coverage(query, hits[0].chunk) if hits else 0.0  # does the answer cover the question?
+        return hits, Evidence(top_cos, coverage, match_domain(query).strength)
+
+    def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
+        """Weighted lexical terms, plus the indexed words that unknown words are one typo away from."""
+        weights = prune_for_size(weighted_tokens(query, bridge=bridge), len(self.index.chunks))
+        for token in [t for t in weights if t not in self.vocab and not t.startswith("#")]:
+            for word in self.spelling.near(token):
+                weights.setdefault(word, SPELLING_WEIGHT * weights[token])
+        return weights
+
+    def _zscores_per_source(self, ids: list[int], values: np.ndarray) -> np.ndarray:
+        """Z-scores of the values, taken within each source's chunks separately."""
+        origins = np.array([self.index.chunks[i].origin for i in ids])
+        out = np.zeros(len(ids))
+        for origin in set(origins):
+            same = origins == origin
+            out[same] = zscores(values[same])
+        return out
+
+    def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
+        """Sum of each side's z-scores over the candidates both sides proposed. Dense scores are
+        standardised within each source (glossed Chinese pages and English docs are embedded differently,
+        so their cosines are not on one scale); BM25 scores over all candidates (standardised per source,
+        every source's best match would look equally good)."""
+        ids = list(dict.fromkeys(dense_ids + list(lexical)))
+        if not ids:
+            return {}
+        total = np.zeros(len(ids))
+        if dense_ids:
+            total += DENSE_WEIGHT * self._zscores_per_source(ids, self.index.cosines(ids, vector))
+        if lexical:
+            total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
+        total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
+        total += np.array([SOURCE_PRIOR[self.index.chunks[i].origin] for i in ids])
+        return dict(zip(ids, total))
+
+    def coverage(self, query: str, chunk: Chunk) -> float:
+        """IDF-weighted (within the chunk's source) share of the query's tokens found in the chunk or its
+        bridge equivalents."""
+        if chunk.id not in self.chunk_tokens:  # the lexical index's tokens, bridge terms included
+            self.chunk_tokens[chunk.id] = frozenset(tokenize(lexical_text(chunk)))
+        have = self.chunk_tokens[chunk.id]
+        idf = {t: self.index.lexical[chunk.origin].idf(t) for t in tokenize(query) if not t.startswith("#")}
+        total = sum(idf.values())
+        return sum(w for t, w in idf.items() if t in have) / total if total else 0.0
+
+
+class SpellingIndex:
+    """Indexed words by their one-letter deletions, to find the words a typo is one edit away from."""
+
+    def __init__(self, words) -> None:
+        self.by_deletion: dict[str, set[str]] = {}
+        for word in words:
+            for key in {word, *_deletions(word)}:
+                self.by_deletion.setdefault(key, set()).add(word)
+
+    def near(self, word: str) -> set[str]:
+        """Indexed words within one insertion, deletion, substitution or swap of `word`."""
+        if len(word) < 5:
+            return set()
+        found = set().union(*(self.by_deletion.get(k, set()) for k in {word, *_deletions(word)}))
+        return {w for w in found if w != word and near(w, word)}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def is_excerpt(chunk: Chunk) -> bool:
+    """Whether a chunk only ever appeared as a teaser in recommendation or related-article blocks."""
+    return all(s.section in EXCERPT_SECTIONS for s in chunk.sources)

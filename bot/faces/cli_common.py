@@ -1,0 +1,68 @@
+"""What the commands share: where the data lives and how the bot is loaded."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def source_option(help_text: str):
+    """The `--source pages|torch-docs|all` option."""
+    from kb.types import SOURCES
+
+    return click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True, help=help_text)
+
+
+def data_dir_of(ctx: click.Context) -> Path:
+    """The data directory: --data-dir, $AUTOGRAD_KB_HOME, or the default."""
+    from kb.settings import data_dir
+
+    return ctx.obj.get("data_dir") or data_dir()
+
+
+def load_bot(ctx: click.Context, *, sandbox: bool = True):
+    """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly."""
+    import threading
+
+    from bot.answer.bot import Bot
+    from bot.sandbox.client import Sandbox, SandboxUnavailable
+    from kb.index.store import IndexUnavailable
+
+    box = Sandbox() if sandbox else None
+    errors: list[Exception] = []
+
+    def start() -> None:
+        try:
+            box.start()
+        except SandboxUnavailable as exc:
+            errors.append(exc)
+
+    starter = threading.Thread(target=start, daemon=True) if box else None
+    if starter:
+        starter.start()
+    try:
+        bot = Bot(data_dir_of(ctx), sandbox=box)
+        bot.warm_up()
+    except IndexUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:  # the index's embedding model cannot be loaded here
+        reason = str(exc).splitlines()[0]
+        raise click.ClickException(f"{reason} The index in {data_dir_of(ctx)} was built with that model: run "
+                                   "`autograd-kb build` to re-embed it with the configured one") from None
+    finally:
+        if starter:
+            starter.join()
+    if errors:
+        raise click.ClickException(str(errors[0]))
+    _note_other_model(bot.retriever.model)
+    return bot
+
+
+def _note_other_model(index_model: str) -> None:
+    """Say so when the index was embedded with another model than the configured one."""
+    from kb.settings import model_name
+
+    if index_model != model_name():
+        click.echo(f"note: the index was built with model {index_model!r}, not the configured "
+                   f"{model_name()!r}; answering with the index's model (`autograd-kb build` re-embeds)",
+                   err=True)

@@ -1,0 +1,120 @@
+"""The Gradio web chat: answers with citations, a run snippet, claim badges, and a code panel."""
+
+from pathlib import Path
+
+from bot.answer.bot import MAX_QUESTION_CHARS, BadQuestion, Bot
+from bot.faces.feedback import FeedbackStore
+from bot.faces.webview import STAGES, answer_markdown, run_block
+from kb.types import SOURCES
+
+EXAMPLES_FILE = Path(__file__).with_name("examples.txt")
+MAX_SNIPPET_BYTES = 64 * 1024
+CSS = "#chat .message { font-size: 15px } footer { display: none !important }"
+
+
+def example_questions() -> list[str]:
+    """The example questions from their data file."""
+    lines = EXAMPLES_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def run_markdown(bot: Bot, code: str) -> str:
+    """Run a pasted snippet in the sandbox and show its output and each tensor's gradient."""
+    if not code or not code.strip():
+        return "⚠️ Paste or write a snippet first."
+    if len(code.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
+        return f"⚠️ The snippet is too large (limit {MAX_SNIPPET_BYTES // 1024} KiB)."
+    run = bot.sandbox.run(code)
+    rows = [f"| `{t.name}` | {list(t.shape)} | {t.requires_grad} | {t.is_leaf} | {t.grad_fn or '—'} "
+            f"| `{t.grad if t.grad is not None else '—'}` |" for t in run.tensors]
+    table = ("| tensor | shape | requires_grad | is_leaf | grad_fn | grad |\n|---|---|---|---|---|---|\n"
+             + "\n".join(rows)) if rows else "_No tensors left in the namespace._"
+    status = "✅ ran" if run.ok else "❌ failed"
+    return "\n\n".join(p for p in [f"**{status}** in {run.elapsed_ms:.0f} ms", run_block(run), table] if p)
+
+
+def answer_turns(bot: Bot, question: str, source: str = "all"):
+    """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input."""
+    yield None, STAGES["retrieve"]
+    try:
+        answer = bot.retrieve(question, k=4, source=source if source in SOURCES else "all")
+    except BadQuestion as exc:
+        yield None, f"⚠️ {exc}"
+        return
+    if not answer.abstained:
+        yield answer, answer_markdown(answer, stage="run")
+        answer = bot.verify(answer)
+        yield answer, answer_markdown(answer, stage="check")
+    yield answer, answer_markdown(answer)
+
+
+def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None, source: str = "all"):
+    """The Blocks app; `bot` and `store` are shared by every session."""
+    import gradio as gr
+
+    examples = examples or example_questions()
+
+    def respond(question: str, history: list, turns: dict, source: str = "all"):
+        history = list(history or []) + [{"role": "user", "content": question or ""},
+                                         {"role": "assistant", "content": ""}]
+        answer = None
+        for answer, markdown in answer_turns(bot, question, source):
+            history[-1] = {"role": "assistant", "content": markdown}
+            yield history, turns, gr.update(), ""
+        if answer is None:
+            return
+        best = answer.best
+        turns = {**turns, str(len(history) - 1): {
+            "question": answer.query, "answer_id": best.chunk.id if best else None,
+            "code": answer.check.snippet.code if answer.check else ""}}
+        related = [[h.chunk.question] for h in answer.hits[1:]] if best else [[q] for q in examples]
+        yield history, turns, gr.update(samples=related, label="Related questions" if best else "Try"), ""
+
+    def like(turns: dict, data: gr.LikeData) -> None:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = turns.get(str(index))
+        if turn:
+            store.record(turn["question"], turn["answer_id"], data.liked is True or data.liked == "Like")
+
+    def last_snippet(turns: dict) -> str:
+        codes = [t["code"] for _, t in sorted(turns.items(), key=lambda kv: int(kv[0])) if t["code"]]
+        return codes[-1] if codes else ""
+
+    with gr.Blocks(title="autograd-kb") as app:
+        gr.Markdown("## autograd-kb — PyTorch autograd answers, checked by running the code")
+        turns = gr.State({})
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Chat", height=680, elem_id="chat", layout="panel")
+                question = gr.Textbox(label="Question / 问题", max_length=MAX_QUESTION_CHARS, elem_id="question",
+                                      placeholder="Ask about backward, grad_fn, leaf tensors, Jacobians… (中文 / English)")
+                with gr.Row():
+                    ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=3)
+                    source = gr.Radio(list(SOURCES), value=source, label="Answer from", elem_id="source",
+                                      info="the Q&A pages, the installed torch's docs, or both", scale=2)
+                suggestions = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in examples],
+                                         label="Try", elem_id="suggestions", type="values")
+            with gr.Column(scale=2):
+                code = gr.Code(language="python", label="Code panel", lines=14, interactive=True, elem_id="code")
+                with gr.Row():
+                    run = gr.Button("Run", variant="primary", elem_id="run")
+                    open_snippet = gr.Button("Open the answer's snippet", elem_id="open-snippet")
+                output = gr.Markdown(elem_id="run-output")
+        outputs = [chat, turns, suggestions, question]
+        inputs = [question, chat, turns, source]
+        ask.click(respond, inputs, outputs, api_name="ask")
+        question.submit(respond, inputs, outputs)
+        suggestions.click(lambda sample: sample[0], suggestions, question).then(respond, inputs, outputs)
+        chat.like(like, [turns], None)
+        run.click(lambda text: run_markdown(bot, text), code, output, concurrency_limit=2, api_name="run")
+        open_snippet.click(last_snippet, turns, code)
+    return app
+
+
+def serve(bot: Bot, store: FeedbackStore, *, host: str, port: int, max_queue: int = 32,
+          concurrency: int = 2, quiet: bool = False, source: str = "all") -> None:
+    """Launch the app (blocking) with a bounded queue and a concurrency limit matched to the sandbox."""
+    app = build_app(bot, store, source=source)
+    app.queue(max_size=max_queue, default_concurrency_limit=concurrency)
+    app.launch(server_name=host, server_port=port, css=CSS, quiet=quiet, show_error=True,
+               footer_links=[])

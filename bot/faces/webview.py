@@ -1,0 +1,79 @@
+"""An Answer as Markdown for the web chat: answer, citation chips, snippet and run, claims, diff."""
+from __future__ import annotations
+
+import re
+
+from bot.verify.judge import Verdict
+from kb.extract.reflow import reflow_code
+
+FENCE = re.compile(r"```(?:python|py)?\s*(.*?)```", re.S)
+BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
+NOT_COVERED = "**The knowledge base does not cover this question.**"
+STAGES = {"retrieve": "🔎 retrieving…", "run": "▶️ running the snippet in the sandbox…",
+          "check": "🧮 checking quoted values…"}
+
+
+def display_text(text: str) -> str:
+    """The answer's text with each flattened code block shown as real, multi-line code."""
+    def block(match: re.Match) -> str:
+        code = reflow_code(match.group(1)) or match.group(1)
+        return f"\n\n```python\n{code.rstrip()}\n```\n\n"
+
+    return FENCE.sub(block, text)
+
+
+def chips(chunk) -> str:
+    """Citations as compact chips: document name and section."""
+    return " ".join(f"`📄 {s.cite()}`" for s in chunk.sources)
+
+
+def claim_row(verdict: Verdict) -> str:
+    """One row of the claims table."""
+    torch_value = verdict.actual or "—"
+    note = verdict.why or ("torch gives " + verdict.actual if verdict.status == "contradicted" else "")
+    cell = lambda text: str(text).replace("|", "\\\\|").replace("\\n", " ")  # noqa: E731
+    return (f"| `{cell(verdict.claim.target)}` | `{cell(verdict.claim.quoted)}` | `{cell(torch_value)}` "
+            f"| {BADGES[verdict.status]} {cell(note)} |")
+
+
+def run_block(run) -> str:
+    """A run's output and error."""
+    parts = []
+    if run.stdout.strip():
+        parts.append(f"```text\n{run.stdout.rstrip()}\n```")
+    if run.error:
+        where = f" (line {run.error_line})" if run.error_line else ""
+        parts.append(f"**Error{where}:** `{run.error}`")
+    return "\n\n".join(parts)
+
+
+def snippet_markdown(check) -> str:
+    """The snippet, its run, the labelled repair, and the claims table."""
+    snippet = check.snippet
+    parts = [f"**Snippet** · {snippet.origin}" + (f" · `{snippet.note}`" if snippet.note else ""),
+             f"```python\n{snippet.code.rstrip()}\n```", run_block(check.run)]
+    if check.repaired:
+        parts += [f"**Repaired** ({check.repaired.rule}):", f"```diff\n{check.diff.rstrip()}\n```",
+                  run_block(check.repaired_run)]
+    if check.verdicts:
+        parts += ["| claim | quoted | torch | verdict |\n|---|---|---|---|\n"
+                  + "\n".join(claim_row(v) for v in check.verdicts)]
+    return "\n\n".join(p for p in parts if p)
+
+
+def answer_markdown(answer, *, stage: str | None = None) -> str:
+    """The whole bot turn; `stage` adds a progress line while work is still going on."""
+    if answer is None or (answer.abstained and stage is None and not answer.hits):
+        return STAGES.get(stage or "retrieve", "")
+    if answer.abstained:
+        closest = "\n".join(f"- {h.chunk.question}" for h in answer.hits)
+        return f"{NOT_COVERED}\n\nClosest entries (not an answer):\n{closest}"
+    best = answer.hits[0].chunk
+    parts = [f"### {best.question}", display_text(best.text), chips(best)]
+    if answer.check:
+        parts.append(snippet_markdown(answer.check))
+    if stage:
+        parts.append(f"_{STAGES[stage]}_")
+    timing = " · ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())
+    parts.append(f"<sub>{timing}</sub>")
+    return "\n\n".join(parts)

@@ -1,0 +1,97 @@
+"""Result types of a sandboxed snippet run, and the check that a child's result has their shape."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.sandbox.policy import MAX_NDIM
+
+Nested = list | float | int | bool | None
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """A torch.Tensor found in the snippet's namespace after it ran."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    value: Nested  # None when numel > 64
+    requires_grad: bool
+    is_leaf: bool
+    grad: Nested
+    grad_fn: str | None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of one snippet run."""
+
+    ok: bool
+    stdout: str
+    error: str | None
+    error_line: int | None
+    tensors: tuple[TensorInfo, ...]
+    elapsed_ms: float
+
+    @property
+    def grads(self) -> dict[str, Nested]:
+        """Map tensor name to its .grad (nested list) for tensors that have one."""
+        return {t.name: t.grad for t in self.tensors if t.grad is not None}
+
+    def tensor(self, name: str) -> TensorInfo | None:
+        """Return the captured tensor called `name`, if any."""
+        return next((t for t in self.tensors if t.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (NaN/inf stay floats; json.dumps emits them)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RunResult:
+        """Build a RunResult from the dict form used on the wire (inverse of to_dict)."""
+        tensors = tuple(
+            TensorInfo(
+                name=str(t["name"]), shape=tuple(int(n) for n in t["shape"]), dtype=str(t["dtype"]),
+                value=t["value"], requires_grad=bool(t["requires_grad"]), is_leaf=bool(t["is_leaf"]),
+                grad=t["grad"], grad_fn=None if t["grad_fn"] is None else str(t["grad_fn"]),
+            )
+            for t in d.get("tensors", ())
+        )
+        line = d.get("error_line")
+        error = d.get("error")
+        return cls(
+            ok=bool(d["ok"]), stdout=str(d.get("stdout", "")),
+            error=None if error is None else str(error), error_line=None if line is None else int(line),
+            tensors=tensors, elapsed_ms=float(d.get("elapsed_ms", 0.0)),
+        )
+
+    @classmethod
+    def failure(cls, error: str, elapsed_ms: float = 0.0) -> RunResult:
+        """Return a failed result carrying only an error message."""
+        return cls(ok=False, stdout="", error=error, error_line=None, tensors=(), elapsed_ms=elapsed_ms)
+
+
+_RESULT_FIELDS = {"ok": bool, "stdout": str, "error": (str, type(None)), "error_line": (int, type(None)),
+                  "tensors": list, "missing": list}
+_TENSOR_FIELDS = {"name": str, "shape": list, "dtype": str, "value": object, "requires_grad": bool,
+                  "is_leaf": bool, "grad": object, "grad_fn": (str, type(None))}
+
+
+def _typed(d: object, fields: dict[str, Any]) -> bool:
+    return isinstance(d, dict) and d.keys() == fields.keys() and all(isinstance(d[k], t) for k, t in fields.items())
+
+
+def _nested(v: object, depth: int) -> bool:
+    """True if v is a number (int64-sized) or a list of such, nested at most depth deep."""
+    if isinstance(v, list):
+        return depth > 0 and all(_nested(x, depth - 1) for x in v)
+    return isinstance(v, float) or (isinstance(v, int) and -(1 << 64) < v < 1 << 64)
+
+
+def well_formed(result: object) -> bool:
+    """True if a child's result has the shape the zygote's child code writes (a snippet can forge it)."""
+    return (_typed(result, _RESULT_FIELDS) and all(isinstance(m, str) for m in result["missing"])
+            and all(_typed(t, _TENSOR_FIELDS) and all(_nested(n, 0) and n >= 0 for n in t["shape"])
+                    and all(v is None or _nested(v, MAX_NDIM + 1) for v in (t["value"], t["grad"]))
+                    for t in result["tensors"]))

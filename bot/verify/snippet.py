@@ -1,0 +1,44 @@
+"""Pick the program that proves an answer: its own code, a synthesised one, or a topic demo."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.types import Chunk, Claim
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A program to run for an answer, where it came from, and any claims it brings."""
+
+    code: str
+    origin: str  # "kb" | "synthesized" | "demo" | "user"
+    claims: tuple[Claim, ...] = ()
+    note: str = ""
+
+
+def synthesized(text: str) -> Snippet | None:
+    """A snippet for a function and point stated in the text, cross-checked against sympy."""
+    from bot.verify.synth import find_function
+
+    found = find_function(text)
+    if found is None:
+        return None
+    claim = Claim(f"{found.variable}.grad", f"{found.derivative:g} (sympy)", found.derivative)
+    note = f"d/d{found.variable} ({found.expression}) at {found.variable} = {found.point:g}"
+    return Snippet(found.code, "synthesized", (claim,), note)
+
+
+def demo(tags: tuple[str, ...]) -> Snippet | None:
+    """The authored demo for the first of the tags that has one."""
+    from bot.verify.demo import demo_for
+
+    found = demo_for(tags)
+    return Snippet(found.code, "demo", (), f"demo: {found.topic}") if found else None
+
+
+def choose_snippet(chunk: Chunk, question: str = "") -> Snippet | None:
+    """The chunk's own reflowed code; else a synthesised snippet; else a demo for its topic."""
+    if chunk.code and chunk.code.parsed:
+        return Snippet(chunk.code.text, "kb")
+    return (synthesized(chunk.text) or synthesized(chunk.question) or synthesized(question)
+            or demo(chunk.tags))

@@ -1,0 +1,33 @@
+"""The web chat's turn stream and code panel, without a browser (the browser tests are in tests/web)."""
+from bot.faces.web import answer_turns, example_questions, run_markdown
+from bot.faces.webview import NOT_COVERED, STAGES, display_text
+
+
+def test_a_turn_streams_retrieving_running_checking_then_the_answer(bot):
+    stages = [markdown for _, markdown in answer_turns(bot, "grad_fn是什么意思,举例子详细说明")]
+    assert stages[0] == STAGES["retrieve"]
+    assert STAGES["run"] in stages[1] and STAGES["check"] in stages[2]
+    assert "✅ confirmed" in stages[-1] and "_" + STAGES["check"] not in stages[-1]
+
+
+def test_bad_and_off_topic_questions(bot):
+    assert [m for _, m in answer_turns(bot, "   ")][-1].startswith("⚠️ the question is empty")
+    assert NOT_COVERED in [m for _, m in answer_turns(bot, "how do I center a div")][-1]
+
+
+def test_code_panel_runs_in_the_sandbox_and_caps_input(bot):
+    out = run_markdown(bot, "import torch\nx = torch.ones(2, requires_grad=True)\n(3 * x).sum().backward()\n")
+    assert "✅ ran" in out and "[3.0, 3.0]" in out
+    assert "too large" in run_markdown(bot, "#" * 70_000)
+    assert "Paste" in run_markdown(bot, "  ")
+    assert "❌ failed" in run_markdown(bot, "open('/etc/passwd').read()")
+
+
+def test_flattened_fences_are_shown_as_real_code():
+    shown = display_text("例如: ```python import torch x = torch.ones(1) print(x) ``` 然后")
+    assert "```python\nimport torch\nx = torch.ones(1)\nprint(x)\n```" in shown
+
+
+def test_examples_come_from_the_data_file():
+    examples = example_questions()
+    assert len(examples) >= 4 and any("梯度" in q for q in examples) and any(q.isascii() for q in examples)

@@ -1,0 +1,105 @@
+"""find_function: function and point found in Chinese/English text, torch code agrees with sympy, junk rejected."""
+import math
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.verify.synth import find_function
+
+FOUND = [  # text, expression as sympy prints it, variable, point, derivative
+    ("y = x^2 + 3x + 1,在 x = 2 的情况下,导数为 2x + 3 = 7", "x**2 + 3*x + 1", "x", 2.0, 7.0),
+    ("y = x^2 + 3x + 1，在 x = 2 的情况下，导数为 2x + 3 = 7", "x**2 + 3*x + 1", "x", 2.0, 7.0),
+    ("derivative of sin(x)*x**2 at x=1.5", "x**2*sin(x)", "x", 1.5,
+     2 * 1.5 * math.sin(1.5) + 1.5 ** 2 * math.cos(1.5)),
+    ("f(x) = x^3 - 2x, x=1", "x**3 - 2*x", "x", 1.0, 1.0),
+    ("y=e^x 在 x=0 时的导数", "exp(x)", "x", 0.0, 1.0),
+    ("求 y = ln(x) 在 x = 2 处的梯度", "log(x)", "x", 2.0, 0.5),
+    ("y = 3x^2 + 2x when x = 1", "3*x**2 + 2*x", "x", 1.0, 8.0),
+    ("f(x) = 2x(x+1) at x = 3", "2*x*(x + 1)", "x", 3.0, 14.0),
+    ("当 t = 0.5 时, y = cos(t)^2 的导数是多少?", "cos(t)**2", "t", 0.5, -math.sin(1.0)),
+    ("y = sqrt(x) + 1/2 x at x = 4", "sqrt(x) + x/2", "x", 4.0, 0.75),
+    ("y = pi x + e^(2x) at x = 0", "pi*x + exp(2*x)", "x", 0.0, math.pi + 2),
+    ("What is the derivative of exp(-x^2) at x = -1?", "exp(-x**2)", "x", -1.0, 2 * math.exp(-1)),
+    ("f(x)=x^x, x=2", "x**x", "x", 2.0, 4 * (math.log(2) + 1)),
+    ("y = 1/sqrt(x), x = 4", "1/sqrt(x)", "x", 4.0, -1 / 16),
+    ("函数 y = x^(3/2) 在 x=4 处的导数", "x**(3/2)", "x", 4.0, 3.0),
+    ("Differentiate x sin x at x = 2.", "x*sin(x)", "x", 2.0, math.sin(2) + 2 * math.cos(2)),
+    ("y = log(x^2 + 1) 当 x = 1 时", "log(x**2 + 1)", "x", 1.0, 1.0),
+    ("y = 2^x at x = 3", "2**x", "x", 3.0, 8 * math.log(2)),
+    ("y = tan(x)/x at x = 1", "tan(x)/x", "x", 1.0, (1 / math.cos(1) ** 2) - math.tan(1)),
+    ("y = x^2. At x = 2 the slope is 4", "x**2", "x", 2.0, 4.0),
+    ("令 a = 3，f(x) = x² − 1 在 x = 3 时", "x**2 - 1", "x", 3.0, 6.0),
+]
+
+REJECTED = [
+    "Autograd computes gradients. At x = 2 the gradient is 7.",  # prose, no function
+    "2x + 3 = 2*2 + 3 = 7, x = 2",  # the derivative equation only
+    "dy/dx = 2x + 3 在 x = 2 时",  # a derivative, not a function
+    "z = x*y + y^2 at x = 1",  # two variables
+    "y = x^2 + 1",  # no point
+    "y = __import__('os').system('x'), x = 1",
+    "y = exec('import os') at x = 1",
+    "y = x.real at x = 1",
+    "y = x_1 + 1 at x = 1",
+    "y = sinx at x = 1",  # unknown name: not guessed as sin(x)
+    "y = x^9^9^9 at x = 2",
+    "y = 9^9^9^9 x at x = 2",
+    "y = ln(x) at x = 0",  # undefined at the point
+    "y = sqrt(x) at x = -1",
+    "y = x" + "+x" * 1000 + " at x = 1",  # over 2000 characters
+    "y = " + "x+" * 150 + "x at x = 1",  # expression over 200 characters
+]
+
+
+def printed_grad(code: str) -> float:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    match = re.search(r"tensor\(([-+0-9.e]+)", out.stdout)
+    assert match, out.stdout
+    return float(match.group(1))
+
+
+@pytest.mark.parametrize("text,expression,variable,point,derivative", FOUND)
+def test_finds_function_point_and_derivative(text, expression, variable, point, derivative):
+    found = find_function(text)
+    assert found is not None
+    assert (found.expression, found.variable, found.point) == (expression, variable, point)
+    assert found.derivative == pytest.approx(derivative, abs=1e-9)
+    assert found.code.rstrip().splitlines()[-1].startswith(f"print({variable}.grad)")
+
+
+@pytest.mark.parametrize("text", [case[0] for case in FOUND[:8]])
+def test_generated_code_prints_the_sympy_gradient(text):
+    found = find_function(text)
+    assert abs(printed_grad(found.code) - found.derivative) <= 1e-5
+
+
+def test_code_uses_torch_and_math_names():
+    found = find_function("y = sqrt(2) x + pi^x + 1/sqrt(x) + e^x at x = 2")
+    assert "torch.sqrt(x)" in found.code and "math.pi" in found.code and "torch.exp(x)" in found.code
+    assert found.code.startswith("import math\nimport torch\n")
+    assert abs(printed_grad(found.code) - found.derivative) <= 1e-5
+
+
+@pytest.mark.parametrize("text", REJECTED)
+def test_rejects(text):
+    assert find_function(text) is None
+
+
+MATHISH = st.lists(st.sampled_from(
+    ["y", "=", "x", "t", "^", "**", "*", "/", "+", "-", "(", ")", "9", "2", "0.5", "e", "pi", "sin", "ln", "sqrt",
+     "exp", " ", "at x = 2", "在 x=1 时", ", x = 3", "f(x) =", "derivative of", ".", "_", "'", "，"]), max_size=60)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), MATHISH.map("".join)))
+def test_never_raises_and_is_fast(text):
+    start = time.monotonic()
+    result = find_function(text)
+    assert time.monotonic() - start < 1.0
+    assert result is None or math.isfinite(result.derivative)
