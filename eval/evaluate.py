@@ -41,7 +41,7 @@ class Query:
 
 def _query(row: object) -> Query:
     """One set line's question, checked like a question typed into `ask`."""
-    from bot.answer.bot import validate_question
+    from bot.answer.question import validate_question
 
     if not isinstance(row, dict) or "id" not in row or "query" not in row:
         raise ValueError("not a question object (it needs an id and a query)")

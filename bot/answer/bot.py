@@ -1,41 +1,14 @@
 """One Answer type for the CLI, the web chat and the evaluation; the Bot that produces it."""
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answer.abstain import Policy, load_policy
+from bot.answer.question import validate_question
 from bot.answer.retrieve import Evidence, Hit, Retriever
 from bot.verify.check import Check, check_chunk
-
-MAX_QUESTION_CHARS = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and newlines
-SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class BadQuestion(ValueError):
-    """A question that cannot be answered as given (empty, huge, binary)."""
-
-
-def validate_question(question: str) -> str:
-    """The question stripped, or BadQuestion saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise BadQuestion("the question must be text")
-    if SURROGATE.search(question):  # how undecodable input bytes arrive
-        raise BadQuestion("the question is not valid UTF-8 text")
-    control = CONTROL.search(question)
-    if control:
-        what = "a NUL byte" if control.group() == "\0" else f"control character U+{ord(control.group()):04X}"
-        raise BadQuestion(f"the question contains binary data ({what})")
-    question = question.strip()
-    if not question:
-        raise BadQuestion("the question is empty")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise BadQuestion(f"the question is too long ({len(question)} characters; the limit is "
-                          f"{MAX_QUESTION_CHARS})")
-    return question
 
 
 @dataclass(frozen=True)
@@ -53,12 +26,6 @@ class Answer:
     def best(self) -> Hit | None:
         """The answering hit, unless the bot abstained."""
         return None if self.abstained or not self.hits else self.hits[0]
-
-    def to_json(self) -> dict:
-        """The JSON object of DESIGN.md's `ask --json` contract."""
-        from bot.faces.terminal import answer_json
-
-        return answer_json(self)
 
 
 class Bot:

@@ -131,7 +131,8 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
     """
     import json
 
-    from bot.answer.bot import BadQuestion
+    from bot.answer.question import BadQuestion
+    from bot.faces.contract import answer_json
     from bot.faces.terminal import answer_text
 
     batch = question == "-"
@@ -154,7 +155,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
                                       ensure_ascii=False) if as_json else f"error: {exc}")
                 continue
             if as_json:
-                click.echo(json.dumps(answer.to_json(), ensure_ascii=False, allow_nan=False))
+                click.echo(json.dumps(answer_json(answer), ensure_ascii=False, allow_nan=False))
             else:
                 click.echo(answer_text(answer, colour=sys.stdout.isatty()))
                 if batch:
@@ -183,7 +184,8 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
     """
     import json
 
-    from bot.faces.terminal import run_json
+    from bot.faces.contract import run_json
+    from bot.faces.terminal import print_run
     from bot.sandbox.client import Sandbox, SandboxUnavailable
 
     data = file.read()
@@ -205,7 +207,7 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
         out["tensors"] = [t.__dict__ | {"shape": list(t.shape)} for t in result.tensors]
         click.echo(json.dumps(out, ensure_ascii=False, allow_nan=False, default=str))
     else:
-        _print_run(result)
+        print_run(result)
     if not result.ok:
         raise SystemExit(1)
 
@@ -241,21 +243,6 @@ def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], report_dir: Pa
     if report_dir:
         for path in write_report(result, report_dir):
             click.echo(f"wrote {path}")
-
-
-def _print_run(result) -> None:
-    from bot.faces.terminal import error_text
-
-    if result.stdout:
-        click.echo(result.stdout.rstrip())
-    for t in result.tensors:
-        grad = f" grad={t.grad}" if t.grad is not None else ""
-        fn = f" grad_fn={t.grad_fn}" if t.grad_fn else ""
-        click.echo(f"{t.name}: shape={list(t.shape)} requires_grad={t.requires_grad} "
-                   f"is_leaf={t.is_leaf}{fn}{grad}")
-    if result.error:
-        click.echo(error_text(result), err=True)
-    click.echo(click.style(f"{result.elapsed_ms:.1f} ms", dim=True), err=True)
 
 
 from bot.faces.cli_web import chat, feedback  # noqa: E402  (the web commands live beside the others)

@@ -1,65 +1,12 @@
-"""Answers as DESIGN's JSON object and as terminal text."""
+"""Answers and runs as terminal text."""
 from __future__ import annotations
-
-import math
 
 import click
 
+from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
 MARKS = {"confirmed": ("✔", "green"), "contradicted": ("✘", "red"), "unchecked": ("?", "yellow")}
-
-
-def json_safe(value):
-    """NaN and infinities as strings, so the output stays strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    return value
-
-
-def hit_json(hit) -> dict:
-    """One retrieved entry with its citation."""
-    chunk = hit.chunk
-    return {"id": chunk.id, "source": chunk.source, "section": chunk.section,
-            "sources": [s.cite() for s in chunk.sources], "origin": chunk.origin, "question": chunk.question,
-            "text": chunk.text, "topic": chunk.topic, "score": round(hit.score, 6)}
-
-
-def run_json(run) -> dict:
-    """A sandbox run: ok, output, error, gradients, time."""
-    return {"ok": run.ok, "stdout": run.stdout, "error": run.error, "error_line": run.error_line,
-            "grads": json_safe(run.grads), "elapsed_ms": round(run.elapsed_ms, 3)}
-
-
-def snippet_json(check) -> dict:
-    """The snippet, its run, and the labelled repair if one was needed."""
-    out = {"code": check.snippet.code, "origin": check.snippet.origin, "note": check.snippet.note,
-           **run_json(check.run), "repaired": None}
-    if check.repaired:
-        out["repaired"] = {"code": check.repaired.code, "rule": check.repaired.rule, "diff": check.diff,
-                           **run_json(check.repaired_run)}
-    return out
-
-
-def claim_json(verdict: Verdict) -> dict:
-    """One claim's verdict."""
-    return {"target": verdict.claim.target, "quoted": verdict.claim.quoted, "actual": verdict.actual,
-            "verdict": verdict.status, "why": verdict.why}
-
-
-def answer_json(answer) -> dict:
-    """The `ask --json` object; an abstaining answer lists its closest entries apart from `hits`."""
-    hits = [hit_json(h) for h in answer.hits]
-    check = answer.check
-    return {"query": answer.query, "abstained": answer.abstained,
-            "hits": [] if answer.abstained else hits, "closest": hits if answer.abstained else [],
-            "snippet": snippet_json(check) if check else None,
-            "claims": [claim_json(v) for v in check.verdicts] if check else [],
-            "timings_ms": {k: round(v, 3) for k, v in answer.timings_ms.items()}}
 
 
 def verdict_line(verdict: Verdict) -> str:
@@ -123,3 +70,17 @@ def answer_text(answer, *, colour: bool = False) -> str:
     timings = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())
     lines.append(click.style(f"timings: {timings}", dim=True))
     return "\n".join(lines)
+
+
+def print_run(result: RunResult) -> None:
+    """A sandbox run for `autograd-kb run`: output and tensors on stdout, error and time on stderr."""
+    if result.stdout:
+        click.echo(result.stdout.rstrip())
+    for t in result.tensors:
+        grad = f" grad={t.grad}" if t.grad is not None else ""
+        fn = f" grad_fn={t.grad_fn}" if t.grad_fn else ""
+        click.echo(f"{t.name}: shape={list(t.shape)} requires_grad={t.requires_grad} "
+                   f"is_leaf={t.is_leaf}{fn}{grad}")
+    if result.error:
+        click.echo(error_text(result), err=True)
+    click.echo(click.style(f"{result.elapsed_ms:.1f} ms", dim=True), err=True)

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from bot.answer.bot import MAX_QUESTION_CHARS, BadQuestion, Bot
+from bot.answer.bot import Bot
+from bot.answer.question import MAX_QUESTION_CHARS, BadQuestion
 from bot.faces.feedback import FeedbackStore
 from bot.faces.webview import STAGES, answer_markdown, run_block
 from kb.types import SOURCES

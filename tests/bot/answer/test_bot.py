@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from bot.answer.bot import BadQuestion
+from bot.answer.question import BadQuestion
+from bot.faces.contract import answer_json
 
 TOP_KEYS = {"query", "abstained", "hits", "snippet", "claims", "timings_ms"}
 HIT_KEYS = {"id", "source", "question", "text", "score"}
@@ -30,7 +31,7 @@ def test_questions_in_chinese_english_and_mixed_find_their_entry(bot, question, 
 def test_off_topic_questions_are_declined(bot, question):
     answer = bot.answer(question)
     assert answer.abstained and answer.check is None
-    data = answer.to_json()
+    data = answer_json(answer)
     assert data["hits"] == [] and data["snippet"] is None and data["closest"]
 
 
@@ -64,7 +65,7 @@ def test_a_docs_answer_runs_its_example_and_confirms_the_printed_values(bot):
 
 
 def test_json_contract(bot):
-    data = json.loads(json.dumps(bot.answer("backward() 方法怎么用,x.grad 是多少").to_json(), allow_nan=False))
+    data = json.loads(json.dumps(answer_json(bot.answer("backward() 方法怎么用,x.grad 是多少")), allow_nan=False))
     assert TOP_KEYS <= set(data)
     assert all(HIT_KEYS <= set(h) for h in data["hits"])
     assert SNIPPET_KEYS <= set(data["snippet"]) and data["snippet"]["origin"] == "kb"
@@ -76,7 +77,7 @@ def test_json_contract(bot):
 
 
 def test_a_wrong_quoted_value_is_reported_with_torchs_value(bot):
-    data = bot.answer("如何用torch.grad来实现雅克比矩阵,给个具体例子").to_json()
+    data = answer_json(bot.answer("如何用torch.grad来实现雅克比矩阵,给个具体例子"))
     claim = next(c for c in data["claims"] if c["target"] == "jacobian")
     assert claim["verdict"] == "contradicted" and claim["actual"] == "tensor([[12., 0.], [0., 18.]])"
     assert data["snippet"]["ok"] is False and data["snippet"]["repaired"]["ok"] is True
