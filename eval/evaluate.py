@@ -96,7 +96,7 @@ def relevant_docs(queries: list[Query], chunks: list[Chunk]) -> dict[str, set[st
 
 
 def answer_origins(qrels: dict[str, set[str]], chunks: list[Chunk]) -> dict[str, str]:
-    """Which source answers each question: "pages", "torch-docs", or "both" when each has a relevant entry."""
+    """Which origin answers each question: "pages", "torch-docs", or "both" when each has a relevant entry."""
     origin = {c.id: c.origin for c in chunks}
     found = {qid: {origin[i] for i in ids} for qid, ids in qrels.items() if ids}
     return {qid: o.pop() if len(o) == 1 else "both" for qid, o in found.items()}
@@ -154,19 +154,19 @@ def best_policy(rows: list[dict], *, max_false_abstain: float = 0.05) -> dict:
     return ties[len(ties) // 2]
 
 
-def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, source: str = "all") -> dict:
-    """All metrics: per variant, per source and language for the full system, abstention and its sweep.
-    With a `source`, only its chunks are searched and count as relevant."""
-    chunks = [c for c in retriever.index.chunks if source in ("all", c.origin)]
+def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, origin: str = "all") -> dict:
+    """All metrics: per variant, per answering origin and language for the full system, abstention and its
+    sweep. With an `origin`, only its chunks are searched and count as relevant."""
+    chunks = [c for c in retriever.index.chunks if origin in ("all", c.origin)]
     qrels = relevant_docs(queries, chunks)
     ids = [q.id for q in queries]
-    result: dict = {"questions": len(queries), "answerable": len(qrels), "source": source, "variants": {}}
+    result: dict = {"questions": len(queries), "answerable": len(qrels), "origin": origin, "variants": {}}
     for name, switches in VARIANTS.items():
         result["variants"][name] = retrieval_metrics(
-            qrels, retrieve_all(retriever, queries, source=source, **switches)[0], ids)
-    run, evidence = retrieve_all(retriever, queries, source=source, **VARIANTS["hybrid + bridge"])
+            qrels, retrieve_all(retriever, queries, origin=origin, **switches)[0], ids)
+    run, evidence = retrieve_all(retriever, queries, origin=origin, **VARIANTS["hybrid + bridge"])
     origins = answer_origins(qrels, chunks)
-    result["by_source"] = {
+    result["by_origin"] = {
         origin: retrieval_metrics(qrels, run, [q.id for q in queries if origins.get(q.id) == origin])
         for origin in sorted(set(origins.values()))}
     result["by_language"] = {

@@ -25,7 +25,7 @@ def markdown(result: dict) -> str:
         f"{result['questions']} questions, {result['answerable']} answerable. Recall@k counts a question "
         "as found when a relevant entry is in the top k (ranx `hit_rate@k`); MRR@10 and nDCG@10 by ranx.", "",
         "## Retrieval ablation", "", table(result["variants"], METRICS),
-        "## Full system by source that answers", "", table(result["by_source"], METRICS),
+        "## Full system by the origin that answers", "", table(result["by_origin"], METRICS),
         "## Full system by language", "", table(result["by_language"], METRICS),
         "## Abstention", "",
         table({"all": abst, **result["abstention_by_language"]},

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 SECTIONS = ("main", "related", "recommend", "article")
 ORIGINS = ("pages", "torch-docs")
-SOURCES = ("all", *ORIGINS)  # what a question may be answered from
+ORIGIN_CHOICES = ("all", *ORIGINS)  # what a question may be answered from (`--source`)
 TOPICS = ("autograd", "torch-other", "off-topic")
 
 
 @dataclass(frozen=True)
-class Source:
-    """Where a piece of text came from: a document and a section of it."""
+class Citation:
+    """Where a piece of text came from: a document file and a section of it, and which origin."""
 
     file: str
     section: str
@@ -29,7 +29,7 @@ class Record:
 
     question: str
     answer: str
-    source: Source
+    citation: Citation
 
 
 @dataclass(frozen=True)
@@ -59,26 +59,26 @@ class Chunk:
     id: str
     question: str
     text: str
-    sources: tuple[Source, ...]
+    citations: tuple[Citation, ...]
     topic: str
     tags: tuple[str, ...] = ()
     code: Code | None = None
     claims: tuple[Claim, ...] = field(default_factory=tuple)
 
     @property
-    def source(self) -> str:
-        """The first source document's file name."""
-        return self.sources[0].file
+    def file(self) -> str:
+        """The first cited document's file name."""
+        return self.citations[0].file
 
     @property
     def origin(self) -> str:
-        """Which source the chunk comes from: "pages" or "torch-docs"."""
-        return self.sources[0].origin
+        """Where the chunk comes from: "pages" or "torch-docs"."""
+        return self.citations[0].origin
 
     @property
     def section(self) -> str:
-        """The first source's section."""
-        return self.sources[0].section
+        """The first citation's section."""
+        return self.citations[0].section
 
 
 def content_hash(*parts: str) -> str:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
 from kb.index.bridge import load_bridge
-from kb.ingest.classify import TOPICS_FILE, term_pattern
+from kb.ingest.classify import load_topics
+from kb.text import term_pattern
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
@@ -32,7 +32,7 @@ class DomainMatch:
 def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple]:
     """Domain term → concept (its bridge group's first term, else itself), the ambiguous terms,
     the other-framework patterns and the torch-syntax patterns."""
-    data = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
+    data = load_topics()
     terms = set(data["anchors"]["strong"]) | set(data["anchors"]["weak"]) | set(data["autograd"]["terms"])
     terms |= set(data["domain"]["api"])
     terms |= {t for group in data["tags"].values() for t in group}
@@ -43,7 +43,7 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple]:
     ambiguous = frozenset(data["domain"]["ambiguous"])
     ambiguous |= {t for t, c in concept.items() if c in ambiguous}
     other = tuple(term_pattern(t) for t in data["anchors"]["other_frameworks"])
-    syntax = tuple(re.compile(p) for p in data["anchors"]["patterns"])
+    syntax = tuple(re.compile(p) for p in data["domain"]["syntax"])
     return concept, ambiguous, other, syntax
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
+from kb.text import CONTROL
+
 MAX_QUESTION_CHARS = 2000
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and newlines
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 

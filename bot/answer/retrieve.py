@@ -10,13 +10,13 @@ from bot.answer.domain import match_domain, near
 from kb.index.bridge import expand, gloss
 from kb.index.search import Index, lexical_text
 from kb.index.tokens import tokenize
-from kb.types import SOURCES, Chunk
+from kb.types import ORIGIN_CHOICES, Chunk
 
 RRF_K = 60
 DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
 EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
 EXCERPT_SECTIONS = {"recommend", "article"}
-SOURCE_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the curated Q&A first, the
+ORIGIN_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the curated Q&A first, the
 # reference docs when they match clearly better (an API name, a topic the pages do not cover)
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
@@ -105,14 +105,14 @@ class Retriever:
         return embed([text], model=self.model)[0]
 
     def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True, lexical: bool = True,
-               bridge: bool = True, fusion: str = "zscore", source: str = "all") -> tuple[list[Hit], Evidence]:
-        """Top `k` chunks of `source` ("pages", "torch-docs" or "all") and the evidence. Sides, the
+               bridge: bool = True, fusion: str = "zscore", origin: str = "all") -> tuple[list[Hit], Evidence]:
+        """Top `k` chunks of `origin` ("pages", "torch-docs" or "all") and the evidence. Sides, the
         bridge and the fusion can be switched for ablations."""
-        if source not in SOURCES:
-            raise ValueError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+        if origin not in ORIGIN_CHOICES:
+            raise ValueError(f"unknown origin {origin!r}; choose one of {', '.join(ORIGIN_CHOICES)}")
         vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
-        dense_hits = self.index.dense_search(vector, candidates, source=source)
-        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, source=source)
+        dense_hits = self.index.dense_search(vector, candidates, origin=origin)
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, origin=origin)
         dense_ids = [i for i, _ in dense_hits] if dense else []
         lexical_ids = [i for i, _ in sorted(lexical_hits, key=lambda hit: -hit[1])] if lexical else []
         if fusion == "rrf":
@@ -135,8 +135,8 @@ class Retriever:
                 weights.setdefault(word, SPELLING_WEIGHT * weights[token])
         return weights
 
-    def _zscores_per_source(self, ids: list[int], values: np.ndarray) -> np.ndarray:
-        """Z-scores of the values, taken within each source's chunks separately."""
+    def _zscores_per_origin(self, ids: list[int], values: np.ndarray) -> np.ndarray:
+        """Z-scores of the values, taken within each origin's chunks separately."""
         origins = np.array([self.index.chunks[i].origin for i in ids])
         out = np.zeros(len(ids))
         for origin in set(origins):
@@ -146,23 +146,23 @@ class Retriever:
 
     def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
         """Sum of each side's z-scores over the candidates both sides proposed. Dense scores are
-        standardised within each source (glossed Chinese pages and English docs are embedded differently,
-        so their cosines are not on one scale); BM25 scores over all candidates (standardised per source,
-        every source's best match would look equally good)."""
+        standardised within each origin (glossed Chinese pages and English docs are embedded differently,
+        so their cosines are not on one scale); BM25 scores over all candidates (standardised per origin,
+        every origin's best match would look equally good)."""
         ids = list(dict.fromkeys(dense_ids + list(lexical)))
         if not ids:
             return {}
         total = np.zeros(len(ids))
         if dense_ids:
-            total += DENSE_WEIGHT * self._zscores_per_source(ids, self.index.cosines(ids, vector))
+            total += DENSE_WEIGHT * self._zscores_per_origin(ids, self.index.cosines(ids, vector))
         if lexical:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
-        total += np.array([SOURCE_PRIOR[self.index.chunks[i].origin] for i in ids])
+        total += np.array([ORIGIN_PRIOR[self.index.chunks[i].origin] for i in ids])
         return dict(zip(ids, total))
 
     def coverage(self, query: str, chunk: Chunk) -> float:
-        """IDF-weighted (within the chunk's source) share of the query's tokens found in the chunk or its
+        """IDF-weighted (within the chunk's origin) share of the query's tokens found in the chunk or its
         bridge equivalents."""
         if chunk.id not in self.chunk_tokens:  # the lexical index's tokens, bridge terms included
             self.chunk_tokens[chunk.id] = frozenset(tokenize(lexical_text(chunk)))
@@ -195,4 +195,4 @@ def _deletions(word: str) -> set[str]:
 
 def is_excerpt(chunk: Chunk) -> bool:
     """Whether a chunk only ever appeared as a teaser in recommendation or related-article blocks."""
-    return all(s.section in EXCERPT_SECTIONS for s in chunk.sources)
+    return all(s.section in EXCERPT_SECTIONS for s in chunk.citations)

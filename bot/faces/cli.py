@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.faces.cli_common import data_dir_of, load_bot, source_option
+from bot.faces.cli_common import data_dir_of, load_bot, origin_option
 
 
 @click.group()
@@ -28,7 +28,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--add", "sources", multiple=True,
+@click.option("--add", "folders", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Extra folder of .txt / .md / .html Q&A documents (repeatable).")
 @click.option("--model", envvar="AUTOGRAD_KB_MODEL", default=None,
@@ -38,7 +38,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="Run every answer's snippet in the sandbox and count the verdicts.")
 @click.pass_context
-def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, force: bool,
+def build(ctx: click.Context, folders: tuple[Path, ...], model: str | None, force: bool,
           verbose: bool, verify: bool) -> None:
     """Build or refresh the index: the bundled pages, the installed torch's autograd docs and any
     --add folders (incremental by content hash; atomic).
@@ -62,7 +62,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
 
     try:
         result = build_index(data_dir=data_dir_of(ctx), model=model or model_name(),
-                             sources=list(sources), force=force, progress=progress)
+                             folders=list(folders), force=force, progress=progress)
     except (BuildError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -71,8 +71,8 @@ def build(ctx: click.Context, sources: tuple[Path, ...], model: str | None, forc
     for line in result.report.lines():
         click.echo(line)
     if verbose:
-        for source, question, reason in result.report.drops:
-            click.echo(f"  dropped [{reason}] {source}: {question}")
+        for citation, question, reason in result.report.drops:
+            click.echo(f"  dropped [{reason}] {citation}: {question}")
     if result.up_to_date:
         click.echo(f"index is up to date ({result.seconds:.2f} s)")
     else:
@@ -115,9 +115,9 @@ def _read_questions(stream) -> list[str | bytes]:
               help="How many entries to retrieve (the best answers; the rest are related).")
 @click.option("--json", "as_json", is_flag=True, help="Print DESIGN.md's JSON object (one per line with `-`).")
 @click.option("--no-run", is_flag=True, help="Retrieve only; do not run the snippet.")
-@source_option("Answer from the Q&A pages, the installed torch's docs, or both.")
+@origin_option("Answer from the Q&A pages, the installed torch's docs, or both.")
 @click.pass_context
-def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bool, source: str) -> None:
+def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bool, origin: str) -> None:
     """Answer QUESTION from the knowledge base and run its snippet to check quoted values.
 
     QUESTION `-` reads one question per line from stdin (model and sandbox load once).
@@ -146,7 +146,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
             try:
                 if isinstance(q, bytes):
                     raise BadQuestion("the question is not valid UTF-8 text")
-                answer = bot.answer(q, k=top_k, source=source)
+                answer = bot.answer(q, k=top_k, origin=origin)
             except BadQuestion as exc:
                 if not batch:
                     raise click.ClickException(str(exc)) from None
@@ -217,9 +217,9 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
               help="A JSONL question set; repeat for several [default: the bundled dev and docs sets].")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write metrics.json, report.md and PNG plots here.")
-@source_option("Search only this source (questions it cannot answer are left out of retrieval metrics).")
+@origin_option("Search only this origin (questions it cannot answer are left out of retrieval metrics).")
 @click.pass_context
-def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], report_dir: Path | None, source: str) -> None:
+def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], report_dir: Path | None, origin: str) -> None:
     """Measure retrieval (Recall@1/3/5, MRR@10, nDCG@10) and abstention on a labelled set.
 
     \b
@@ -236,9 +236,9 @@ def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], report_dir: Pa
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     bot = load_bot(ctx, sandbox=False)
-    result = evaluate_set(bot.retriever, queries, bot.policy, source=source)
+    result = evaluate_set(bot.retriever, queries, bot.policy, origin=origin)
     click.echo(table(result["variants"], METRICS))
-    click.echo(table(result["by_source"], METRICS))
+    click.echo(table(result["by_origin"], METRICS))
     click.echo(table({"all": result["abstention"]}, ["abstain_recall", "abstain_precision", "false_abstain"]))
     if report_dir:
         for path in write_report(result, report_dir):

@@ -6,11 +6,12 @@ from pathlib import Path
 import click
 
 
-def source_option(help_text: str):
-    """The `--source pages|torch-docs|all` option."""
-    from kb.types import SOURCES
+def origin_option(help_text: str):
+    """The `--source pages|torch-docs|all` option: which origin of the knowledge base answers."""
+    from kb.types import ORIGIN_CHOICES
 
-    return click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True, help=help_text)
+    return click.option("--source", "origin", type=click.Choice(ORIGIN_CHOICES), default="all", show_default=True,
+                        help=help_text)
 
 
 def data_dir_of(ctx: click.Context) -> Path:

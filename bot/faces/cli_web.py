@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bot.faces.cli_common import data_dir_of, load_bot, source_option
+from bot.faces.cli_common import data_dir_of, load_bot, origin_option
 
 
 def open_feedback(ctx: click.Context):
@@ -21,9 +21,9 @@ def open_feedback(ctx: click.Context):
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port.")
 @click.option("--max-queue", default=32, show_default=True, type=click.IntRange(1, 10_000),
               help="Requests that may wait; beyond this people are told to try again.")
-@source_option("What the chat answers from at first (people can switch it in the page).")
+@origin_option("What the chat answers from at first (people can switch it in the page).")
 @click.pass_context
-def chat(ctx: click.Context, host: str, port: int, max_queue: int, source: str) -> None:
+def chat(ctx: click.Context, host: str, port: int, max_queue: int, origin: str) -> None:
     """Serve the web chat (Gradio) on HOST:PORT.
 
     \b
@@ -36,7 +36,7 @@ def chat(ctx: click.Context, host: str, port: int, max_queue: int, source: str) 
     store = open_feedback(ctx)
     click.echo(f"autograd-kb chat on http://{host}:{port}  (Ctrl-C stops it)")
     try:
-        serve(bot, store, host=host, port=port, max_queue=max_queue, source=source)
+        serve(bot, store, host=host, port=port, max_queue=max_queue, origin=origin)
     finally:
         bot.sandbox.close()
         store.close()

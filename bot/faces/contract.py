@@ -26,8 +26,8 @@ def json_safe(value):
 def hit_json(hit: Hit) -> dict:
     """One retrieved entry with its citation."""
     chunk = hit.chunk
-    return {"id": chunk.id, "source": chunk.source, "section": chunk.section,
-            "sources": [s.cite() for s in chunk.sources], "origin": chunk.origin, "question": chunk.question,
+    return {"id": chunk.id, "source": chunk.file, "section": chunk.section,
+            "sources": [s.cite() for s in chunk.citations], "origin": chunk.origin, "question": chunk.question,
             "text": chunk.text, "topic": chunk.topic, "score": round(hit.score, 6)}
 
 

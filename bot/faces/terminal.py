@@ -51,12 +51,12 @@ def answer_text(answer, *, colour: bool = False) -> str:
     rule = lambda title: click.style(f"── {title} ", bold=True) + "─" * max(0, 50 - len(title))  # noqa: E731
     if answer.abstained:
         lines = [click.style("The knowledge base does not cover this question.", fg="yellow", bold=True)]
-        lines += ["Closest entries (not an answer):"] + [f"  - {h.chunk.question} ({h.chunk.source})"
+        lines += ["Closest entries (not an answer):"] + [f"  - {h.chunk.question} ({h.chunk.file})"
                                                           for h in answer.hits]
         return "\n".join(lines)
     best, check = answer.hits[0].chunk, answer.check
     lines = [rule(best.question), best.text,
-             click.style("sources: " + "; ".join(s.cite() for s in best.sources), dim=True)]
+             click.style("sources: " + "; ".join(s.cite() for s in best.citations), dim=True)]
     if check:
         lines += [rule(f"snippet ({check.snippet.origin}) {check.snippet.note}".strip()),
                   highlight(check.snippet.code, colour=colour).rstrip()] + _run_lines(check.run)
@@ -66,7 +66,7 @@ def answer_text(answer, *, colour: bool = False) -> str:
         if check.verdicts:
             lines += [rule("claims")] + [verdict_line(v) for v in check.verdicts]
     if len(answer.hits) > 1:
-        lines += [rule("related")] + [f"  - {h.chunk.question} ({h.chunk.source})" for h in answer.hits[1:]]
+        lines += [rule("related")] + [f"  - {h.chunk.question} ({h.chunk.file})" for h in answer.hits[1:]]
     timings = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())
     lines.append(click.style(f"timings: {timings}", dim=True))
     return "\n".join(lines)

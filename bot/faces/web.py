@@ -6,7 +6,7 @@ from bot.answer.bot import Bot
 from bot.answer.question import MAX_QUESTION_CHARS, BadQuestion
 from bot.faces.feedback import FeedbackStore
 from bot.faces.webview import STAGES, answer_markdown, run_block
-from kb.types import SOURCES
+from kb.types import ORIGIN_CHOICES
 
 EXAMPLES_FILE = Path(__file__).with_name("examples.txt")
 MAX_SNIPPET_BYTES = 64 * 1024
@@ -34,11 +34,11 @@ def run_markdown(bot: Bot, code: str) -> str:
     return "\n\n".join(p for p in [f"**{status}** in {run.elapsed_ms:.0f} ms", run_block(run), table] if p)
 
 
-def answer_turns(bot: Bot, question: str, source: str = "all"):
+def answer_turns(bot: Bot, question: str, origin: str = "all"):
     """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input."""
     yield None, STAGES["retrieve"]
     try:
-        answer = bot.retrieve(question, k=4, source=source if source in SOURCES else "all")
+        answer = bot.retrieve(question, k=4, origin=origin if origin in ORIGIN_CHOICES else "all")
     except BadQuestion as exc:
         yield None, f"⚠️ {exc}"
         return
@@ -49,13 +49,13 @@ def answer_turns(bot: Bot, question: str, source: str = "all"):
     yield answer, answer_markdown(answer)
 
 
-def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None, source: str = "all"):
+def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None, origin: str = "all"):
     """The Blocks app; `bot` and `store` are shared by every session."""
     import gradio as gr
 
     examples = examples or example_questions()
 
-    def respond(question: str, history: list, turns: dict, source: str = "all"):
+    def respond(question: str, history: list, turns: dict, source: str = "all"):  # `source`: the `ask` API's name
         history = list(history or []) + [{"role": "user", "content": question or ""},
                                          {"role": "assistant", "content": ""}]
         answer = None
@@ -91,7 +91,7 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                                       placeholder="Ask about backward, grad_fn, leaf tensors, Jacobians… (中文 / English)")
                 with gr.Row():
                     ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=3)
-                    source = gr.Radio(list(SOURCES), value=source, label="Answer from", elem_id="source",
+                    answer_from = gr.Radio(list(ORIGIN_CHOICES), value=origin, label="Answer from", elem_id="source",
                                       info="the Q&A pages, the installed torch's docs, or both", scale=2)
                 suggestions = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in examples],
                                          label="Try", elem_id="suggestions", type="values")
@@ -102,7 +102,7 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                     open_snippet = gr.Button("Open the answer's snippet", elem_id="open-snippet")
                 output = gr.Markdown(elem_id="run-output")
         outputs = [chat, turns, suggestions, question]
-        inputs = [question, chat, turns, source]
+        inputs = [question, chat, turns, answer_from]
         ask.click(respond, inputs, outputs, api_name="ask")
         question.submit(respond, inputs, outputs)
         suggestions.click(lambda sample: sample[0], suggestions, question).then(respond, inputs, outputs)
@@ -113,9 +113,9 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
 
 
 def serve(bot: Bot, store: FeedbackStore, *, host: str, port: int, max_queue: int = 32,
-          concurrency: int = 2, quiet: bool = False, source: str = "all") -> None:
+          concurrency: int = 2, quiet: bool = False, origin: str = "all") -> None:
     """Launch the app (blocking) with a bounded queue and a concurrency limit matched to the sandbox."""
-    app = build_app(bot, store, source=source)
+    app = build_app(bot, store, origin=origin)
     app.queue(max_size=max_queue, default_concurrency_limit=concurrency)
     app.launch(server_name=host, server_port=port, css=CSS, quiet=quiet, show_error=True,
                footer_links=[])

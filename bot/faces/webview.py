@@ -24,7 +24,7 @@ def display_text(text: str) -> str:
 
 def chips(chunk) -> str:
     """Citations as compact chips: document name and section."""
-    return " ".join(f"`📄 {s.cite()}`" for s in chunk.sources)
+    return " ".join(f"`📄 {s.cite()}`" for s in chunk.citations)
 
 
 def claim_row(verdict: Verdict) -> str:

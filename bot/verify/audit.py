@@ -10,7 +10,7 @@ from kb.types import Chunk
 
 @dataclass
 class Audit:
-    """Snippet and verdict counts over a whole knowledge base, by source."""
+    """Snippet and verdict counts over a whole knowledge base, by origin."""
 
     checks: dict[str, Check | None] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # chunk id -> "pages" | "torch-docs"
@@ -19,7 +19,7 @@ class Audit:
         return [c for cid, c in self.checks.items() if origin in (None, self.origins.get(cid))]
 
     def verdicts(self, origin: str | None = None) -> Counter:
-        """How many claims were confirmed, contradicted and unchecked (in one source, or all)."""
+        """How many claims were confirmed, contradicted and unchecked (in one origin, or all)."""
         return Counter(v.status for c in self._checks(origin) if c for v in c.verdicts)
 
     def snippets(self, origin: str | None = None) -> Counter:
@@ -35,7 +35,7 @@ class Audit:
         return out
 
     def lines(self) -> list[str]:
-        """The audit as summary lines, one pair per source."""
+        """The audit as summary lines, one pair per origin."""
         out = []
         for origin in sorted(set(self.origins.values())):
             snippets = ", ".join(f"{n} {k}" for k, n in sorted(self.snippets(origin).items()))

@@ -1,4 +1,4 @@
-"""Authored demo programs, one per topic, chosen by knowledge-base chunk tags (see demos/topics.toml)."""
+"""Authored demo programs, one per topic, chosen by knowledge-base chunk tags (see demos/demos.toml)."""
 from __future__ import annotations
 
 import tomllib
@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DEMO_DIR = Path(__file__).with_name("demos")
-TOPICS_FILE = DEMO_DIR / "topics.toml"
+DEMOS_FILE = DEMO_DIR / "demos.toml"
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Demo:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[tuple[Demo, tuple[str, ...]], ...]:
-    data = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
+    data = tomllib.loads(DEMOS_FILE.read_text(encoding="utf-8"))
     out = []
     for topic, entry in data.items():
         path = DEMO_DIR / entry["file"]
@@ -31,7 +31,7 @@ def _load() -> tuple[tuple[Demo, tuple[str, ...]], ...]:
 
 
 def all_demos() -> list[Demo]:
-    """Return every demo listed in topics.toml, in file order."""
+    """Return every demo listed in demos.toml, in file order."""
     return [demo for demo, _ in _load()]
 
 

@@ -5,13 +5,13 @@ import ast
 import re
 
 from kb.extract.reflow import reflow_code
+from kb.text import CJK
 from kb.types import Code
 
 FENCE = re.compile(r"```[\w+-]*[ \t]*\n?(.*?)```", re.S)
 CODE_START = re.compile(
     r"(?:(?<=^)|(?<=[\s:：,，。;；]))(?:import\s+\w|from\s+[\w.]+\s+import\s|#\s*\S|(?:def|class)\s+\w+|[A-Za-z_]\w*\s*=\s*torch\.)",
     re.M)
-CJK_RUN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
 MAX_TRIES = 24
 
 
@@ -49,7 +49,7 @@ def _inline_spans(text: str) -> list[tuple[str, str]]:
             continue
         line_end = text.find("\n", start.start())
         line_end = len(text) if line_end < 0 else line_end
-        ends = [m.start() for m in CJK_RUN.finditer(text, start.start(), line_end)] + [line_end]
+        ends = [m.start() for m in CJK.finditer(text, start.start(), line_end)] + [line_end]
         for end in sorted(set(ends), reverse=True)[:MAX_TRIES]:
             raw = text[start.start():end].strip()
             program = reflow_code(raw) if raw else None

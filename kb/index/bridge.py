@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.ingest.classify import term_pattern
 from kb.settings import DATA_DIR
+from kb.text import CJK, term_pattern
 
 BRIDGE_FILE = DATA_DIR / "bridge.txt"
 
@@ -47,9 +47,6 @@ def expand(text: str) -> Expansion:
             if not present[0]:
                 english.append(group[0])
     return Expansion(tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(english)))
-
-
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
 
 @lru_cache(maxsize=1)

@@ -65,7 +65,7 @@ def build_lock(data_dir: Path):
         yield
 
 
-def input_hash(model: str, sources: list[Path]) -> str:
+def input_hash(model: str, folders: list[Path]) -> str:
     """A hash of everything a build reads: the documents, the kb code and data, the settings and the
     installed torch's version (its docs are a source).
     When it matches the live index's, the whole pipeline can be skipped."""
@@ -73,7 +73,7 @@ def input_hash(model: str, sources: list[Path]) -> str:
 
     digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}".encode())
     files = sorted(KB_DIR.rglob("*.py")) + sorted(DATA_DIR.glob("*"))
-    for folder in [CORPUS_DIR, *sources]:
+    for folder in [CORPUS_DIR, *folders]:
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     for path in files:
         digest.update(os.fsencode(path.resolve()) + b"\0" + path.read_bytes() + b"\0")
@@ -103,26 +103,26 @@ def _previous_vectors(data_dir: Path, model: str) -> dict[str, np.ndarray]:
     return dict(zip(stored.keys, stored.vectors))
 
 
-def build_index(*, data_dir: Path, model: str, sources: list[Path] | None = None,
+def build_index(*, data_dir: Path, model: str, folders: list[Path] | None = None,
                 force: bool = False, progress: Callable[[int, int], None] | None = None) -> BuildResult:
-    """Build the index from the bundled corpus plus `sources`; skip work that is already done.
+    """Build the index from the bundled corpus plus the `folders` added; skip work that is already done.
     One build at a time per data directory: a second one raises BuildLocked."""
     with build_lock(data_dir):
-        return _build(data_dir, model, sources or [], force, progress)
+        return _build(data_dir, model, folders or [], force, progress)
 
 
-def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
+def _build(data_dir: Path, model: str, folders: list[Path], force: bool,
            progress: Callable[[int, int], None] | None) -> BuildResult:
     from kb.index.embed import dimension, embed
 
     start = time.perf_counter()
-    inputs = input_hash(model, sources)
+    inputs = input_hash(model, folders)
     manifest = read_manifest(data_dir)
     if not force and manifest and manifest.get("input_hash") == inputs and is_intact(data_dir):
         prune(data_dir, keep={current_path(data_dir).name})  # leftovers of a killed build
         return BuildResult(Report.from_dict(manifest["report"]), None, 0, manifest["passages"], True,
                            time.perf_counter() - start)
-    chunks, report = build_chunks(sources, torch_docs=True)
+    chunks, report = build_chunks(folders, torch_docs=True)
     english_only = _english_only(data_dir, model)
     chunk_texts = [passages(c, english_only=english_only) for c in chunks]
     chunk_keys = [[content_hash(model, str(max_tokens()), t) for t in ts] for ts in chunk_texts]
@@ -148,7 +148,7 @@ def _build(data_dir: Path, model: str, sources: list[Path], force: bool,
                 "english_only": english_only, "max_tokens": max_tokens(),
                 "report": report.to_dict(),
                 "chunks": len(chunks), "passages": len(texts), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "sources": sorted({s.file for c in chunks for s in c.sources})}
+                "files": sorted({s.file for c in chunks for s in c.citations})}
     path = write_index(data_dir, manifest, chunks, chunk_keys, vectors,
                        lambda folder: write_search_files(folder, chunks, vectors))
     return BuildResult(report, path, len(todo), len(texts) - len(todo), False,

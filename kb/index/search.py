@@ -1,5 +1,5 @@
 """The searchable index: dense vectors in FAISS, and BM25 over Chinese-aware tokens with one BM25 index
-per source (each source scored against its own collection statistics)."""
+per origin (each origin's chunks scored against their own collection statistics)."""
 from __future__ import annotations
 
 import math
@@ -98,42 +98,42 @@ def dense_kind(n: int) -> str:
 
 
 def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Write the FAISS file and one BM25 index per source (`lexical/<source>/`) of an index directory."""
+    """Write the FAISS file and one BM25 index per origin (`lexical/<origin>/`) of an index directory."""
     import bm25s
     import faiss
 
     faiss.write_index(make_dense_index(vectors, kind=dense_kind(len(chunks))), str(folder / "dense.faiss"))
-    for origin, rows in source_rows(chunks).items():
+    for origin, rows in origin_rows(chunks).items():
         lexical = bm25s.BM25()
         lexical.index([tokenize(lexical_text(chunks[i])) or ["_"] for i in rows], show_progress=False)
         lexical.save(str(folder / "lexical" / origin), show_progress=False)
 
 
-def source_rows(chunks: list[Chunk]) -> dict[str, np.ndarray]:
-    """Each source's chunk positions in index order."""
+def origin_rows(chunks: list[Chunk]) -> dict[str, np.ndarray]:
+    """Each origin's chunk positions in index order."""
     origins = np.array([c.origin for c in chunks])
     return {str(o): np.flatnonzero(origins == o) for o in dict.fromkeys(origins)}
 
 
 @dataclass(frozen=True)
 class LexicalPart:
-    """One source's BM25 index and the index positions of its chunks."""
+    """One origin's BM25 index and the index positions of its chunks."""
 
     bm25: object
     rows: np.ndarray
 
     def search(self, weights: dict[str, float], k: int) -> list[tuple[int, float]]:
-        """This source's best weighted-BM25 matches with a positive score, as (index position, score)."""
+        """This origin's best weighted-BM25 matches with a positive score, as (index position, score)."""
         scores = weighted_bm25(self.bm25, weights, len(self.rows))
         return [(int(self.rows[i]), float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
 
     @cached_property
     def document_frequency(self) -> np.ndarray:
-        """How many of this source's chunks hold each token, by token id."""
+        """How many of this origin's chunks hold each token, by token id."""
         return np.diff(np.asarray(self.bm25.scores["indptr"]))
 
     def idf(self, token: str) -> float:
-        """BM25's inverse document frequency of a token in this source (unknown tokens count as rare)."""
+        """BM25's inverse document frequency of a token in this origin (unknown tokens count as rare)."""
         tid = self.bm25.vocab_dict.get(token)
         df = int(self.document_frequency[tid]) if tid is not None and tid < len(self.document_frequency) else 0
         return math.log(1 + (len(self.rows) - df + 0.5) / (df + 0.5))
@@ -145,8 +145,8 @@ class Index:
 
     stored: Stored
     dense: object
-    lexical: dict[str, LexicalPart]  # source -> its BM25 index
-    filters: dict = field(default_factory=dict, repr=False)  # source -> (FAISS search params, selector)
+    lexical: dict[str, LexicalPart]  # origin -> its BM25 index
+    filters: dict = field(default_factory=dict, repr=False)  # origin -> (FAISS search params, selector)
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -169,7 +169,7 @@ class Index:
             dense = faiss.read_index(str(stored.path / "dense.faiss"))
             lexical = {origin: LexicalPart(bm25s.BM25.load(str(stored.path / "lexical" / origin),
                                                             show_progress=False), rows)
-                       for origin, rows in source_rows(stored.chunks).items()}
+                       for origin, rows in origin_rows(stored.chunks).items()}
         except (RuntimeError, OSError, ValueError, KeyError) as exc:
             raise IndexUnavailable(f"index at {stored.path} is damaged ({exc}); "
                                    "run `autograd-kb build`") from None
@@ -177,39 +177,39 @@ class Index:
             raise IndexUnavailable(f"index at {stored.path} is inconsistent; run `autograd-kb build`")
         return cls(stored, dense, lexical)
 
-    def dense_search(self, vector: np.ndarray, k: int, *, source: str = "all") -> list[tuple[int, float]]:
-        """Nearest chunks of `source` by their best passage's inner product with the unit vector (from the
-        nearest 4k passages)."""
+    def dense_search(self, vector: np.ndarray, k: int, *, origin: str = "all") -> list[tuple[int, float]]:
+        """Nearest chunks of `origin` ("all": every origin) by their best passage's inner product with the unit
+        vector (from the nearest 4k passages)."""
         n = min(4 * k, self.dense.ntotal)
         scores, rows = self.dense.search(vector.reshape(1, -1).astype(np.float32), n,
-                                         params=self.dense_filter(source))
+                                         params=self.dense_filter(origin))
         best: dict[int, float] = {}
         for row, score in zip(rows[0], scores[0]):
             if row >= 0:
                 best.setdefault(int(self.stored.owner[row]), float(score))  # rows come best first
         return list(best.items())[:k]
 
-    def lexical_search(self, weights: dict[str, float], k: int, *, source: str = "all") -> list[tuple[int, float]]:
-        """Best weighted-BM25 matches with a positive score, up to `k` from each source searched, each scored
-        with its own source's statistics; `weights` maps tokens to their weight."""
+    def lexical_search(self, weights: dict[str, float], k: int, *, origin: str = "all") -> list[tuple[int, float]]:
+        """Best weighted-BM25 matches with a positive score, up to `k` from each origin searched, each scored
+        with its own origin's statistics; `weights` maps tokens to their weight."""
         if not weights:
             return []
-        return [hit for origin, part in self.lexical.items() if source in ("all", origin)
+        return [hit for name, part in self.lexical.items() if origin in ("all", name)
                 for hit in part.search(weights, k)]
 
-    def dense_filter(self, source: str):
-        """FAISS search parameters that keep only the passages of `source`'s chunks; None for "all".
-        Made once per source."""
-        if source == "all":
+    def dense_filter(self, origin: str):
+        """FAISS search parameters that keep only the passages of `origin`'s chunks; None for "all".
+        Made once per origin."""
+        if origin == "all":
             return None
-        if source not in self.filters:
+        if origin not in self.filters:
             import faiss
 
-            chunk_rows = self.lexical[source].rows if source in self.lexical else np.array([], dtype=int)
+            chunk_rows = self.lexical[origin].rows if origin in self.lexical else np.array([], dtype=int)
             rows = np.flatnonzero(np.isin(self.stored.owner, chunk_rows))
             selector = faiss.IDSelectorBatch(rows.astype("int64"))
-            self.filters[source] = (faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
-        return self.filters[source][0]
+            self.filters[origin] = (faiss.SearchParameters(sel=selector), selector)  # params do not keep it alive
+        return self.filters[origin][0]
 
     def cosines(self, ids: list[int], vector: np.ndarray) -> np.ndarray:
         """Each chunk's best passage cosine with the unit vector."""

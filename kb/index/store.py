@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.types import Chunk, Claim, Code, Source
+from kb.types import Chunk, Citation, Claim, Code
 
-FORMAT = 3  # 2: one BM25 index per source under lexical/<source>/; 3: several passages per chunk
+FORMAT = 4  # 2: one BM25 index per origin under lexical/<origin>/; 3: several passages per chunk; 4: citations
 CURRENT = "current"
 
 
@@ -32,7 +32,7 @@ def chunk_from_dict(data: dict) -> Chunk:
     """Rebuild a chunk from `chunk_to_dict` output."""
     return Chunk(
         id=data["id"], question=data["question"], text=data["text"],
-        sources=tuple(Source(**s) for s in data["sources"]), topic=data["topic"],
+        citations=tuple(Citation(**s) for s in data["citations"]), topic=data["topic"],
         tags=tuple(data["tags"]), code=Code(**data["code"]) if data["code"] else None,
         claims=tuple(Claim(**c) for c in data["claims"]))
 

@@ -5,9 +5,9 @@ import re
 from functools import lru_cache
 
 from kb.settings import DATA_DIR
+from kb.text import HAN
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,7}")  # <= 8 parts: tails grow as parts²
-CJK = re.compile(r"[\u3400-\u9fff]+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 _OPERAND = r"(?:\d+(?:\.\d+)?[A-Za-z]{0,2}|[A-Za-z]{1,2})(?:\^\d+|[²³])?"
 FORMULA = re.compile(rf"(?<![\w.]){_OPERAND}(?:\s*(?:\*\*|[-+*/=^])\s*{_OPERAND})+(?![\w.(])")
@@ -75,7 +75,7 @@ def tokenize(text: str) -> list[str]:
     tokens = [t for ident in idents for t in identifier_tokens(ident)]
     tokens += [g for ident in idents for part in re.split(r"[._]", ident) for g in char_trigrams(part)]
     tokens += [n.rstrip("0").rstrip(".") if "." in n else n for n in NUMBER.findall(text)]
-    tokens += [t for m in CJK.finditer(text) for t in chinese_tokens(m.group(0))]
+    tokens += [t for m in HAN.finditer(text) for t in chinese_tokens(m.group(0))]
     tokens += [t for m in FORMULA.finditer(text) for t in formula_tokens(m.group(0))]
     stop = stopwords()
     return [t for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]

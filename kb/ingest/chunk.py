@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from kb.extract.claims import extract_claims
 from kb.extract.code import find_code
-from kb.index.tokens import CJK, tokenize
+from kb.index.tokens import tokenize
 from kb.ingest.dedupe import Entry
+from kb.text import HAN
 from kb.types import Chunk, content_hash
 
 FENCED = re.compile(r"```.*?```", re.S)
@@ -38,11 +39,11 @@ def split_text(text: str, *, max_chars: int = MAX_CHARS) -> list[str]:
 def title(question: str, answer: str) -> str:
     """The question, or when it says nothing (`hhhhh`), the answer's first sentence of prose."""
     words = {t for t in tokenize(question) if not t.startswith("#")}
-    if len(words) >= 2 or CJK.search(question):
+    if len(words) >= 2 or HAN.search(question):
         return question
     for line in answer.splitlines():
         sentence = re.split(r"(?<=[。!?！？])", line.strip())[0]
-        if CJK.search(sentence) and len(sentence) >= 8 and find_code("", sentence) is None:
+        if HAN.search(sentence) and len(sentence) >= 8 and find_code("", sentence) is None:
             return sentence[:120]
     return question
 
@@ -58,7 +59,7 @@ def make_chunks(entry: Entry, *, max_chars: int = MAX_CHARS) -> list[Chunk]:
     for i, part in enumerate(parts):
         question = heading if len(parts) == 1 else f"{heading} ({i + 1}/{len(parts)})"
         chunks.append(Chunk(
-            id=content_hash(entry.sources[0].file, question, part),
-            question=question, text=part, sources=entry.sources, topic=entry.topic,
+            id=content_hash(entry.citations[0].file, question, part),
+            question=question, text=part, citations=entry.citations, topic=entry.topic,
             tags=entry.tags, code=code, claims=extract_claims(part, code)))
     return chunks

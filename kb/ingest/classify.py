@@ -8,12 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb.settings import DATA_DIR
+from kb.text import term_pattern
 
 TOPICS_FILE = DATA_DIR / "topics.toml"
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Classification:
     """A record's topic, its tags, and why."""
 
     topic: str
@@ -30,19 +31,16 @@ class Rules:
     tags: dict[str, tuple[re.Pattern, ...]]
 
 
-@lru_cache(maxsize=None)
-def term_pattern(term: str) -> re.Pattern:
-    """ASCII terms match as whole identifiers (`grad` not in `gradle`); others as substrings."""
-    escaped = re.escape(term)
-    if term.isascii():
-        return re.compile(rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])", re.I)
-    return re.compile(escaped, re.I)
+@lru_cache(maxsize=4)
+def load_topics(path: Path = TOPICS_FILE) -> dict:
+    """The topics data file as read (its one reader: the record rules below and the question domain use it)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)
 def load_rules(path: Path = TOPICS_FILE) -> Rules:
-    """Read the topic terms and tags from their data file."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """The record rules: topic terms and tags from the data file."""
+    data = load_topics(path)
     compile_all = lambda terms: tuple(term_pattern(t) for t in terms)  # noqa: E731
     return Rules(
         strong=compile_all(data["anchors"]["strong"]),
@@ -67,23 +65,23 @@ def rank_tags(question: str, answer: str, rules: Rules) -> tuple[str, ...]:
     return tuple(sorted(scores, key=lambda t: -scores[t]))
 
 
-def classify(question: str, answer: str, *, rules: Rules | None = None) -> Verdict:
+def classify(question: str, answer: str, *, rules: Rules | None = None) -> Classification:
     """Classify a Q&A record by the torch and autograd terms it uses."""
     rules = rules or load_rules()
     text = f"{question}\n{answer}"
     if not answer.strip():
-        return Verdict("off-topic", (), "no answer")
+        return Classification("off-topic", (), "no answer")
     in_question = [t for t, p in rules.autograd.items() if p.search(question)]
     in_answer = [t for t, p in rules.autograd.items() if p.search(answer)]
     strong, weak = _hits(rules.strong, text), _hits(rules.weak, text)
     if not strong and _hits(rules.other, text):
-        return Verdict("off-topic", (), "another framework")
+        return Classification("off-topic", (), "another framework")
     if not strong and not (weak and (in_question or in_answer)):
-        return Verdict("off-topic", (), "no torch terms")
+        return Classification("off-topic", (), "no torch terms")
     mentions = sum(len(p.findall(text)) for p in rules.strong + rules.weak)
     if not _hits(rules.strong + rules.weak, question) and mentions < 2:
-        return Verdict("off-topic", (), "passing mention of torch")
+        return Classification("off-topic", (), "passing mention of torch")
     tags = rank_tags(question, answer, rules)
     if in_question or len(set(in_answer)) >= 2:
-        return Verdict("autograd", tags, "autograd terms: " + ", ".join(sorted(set(in_question + in_answer))))
-    return Verdict("torch-other", tags, "torch without autograd terms")
+        return Classification("autograd", tags, "autograd terms: " + ", ".join(sorted(set(in_question + in_answer))))
+    return Classification("torch-other", tags, "torch without autograd terms")

@@ -1,4 +1,4 @@
-"""Merge near-duplicate answers, keeping every source as a citation."""
+"""Merge near-duplicate answers, keeping every copy's citation."""
 from __future__ import annotations
 
 import math
@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from kb.types import Source
+from kb.types import Citation
 
 NON_WORD = re.compile(r"[\W_]+")
 
@@ -17,7 +17,7 @@ class Entry:
 
     question: str
     answer: str
-    sources: tuple[Source, ...]
+    citations: tuple[Citation, ...]
     topic: str
     tags: tuple[str, ...]
 
@@ -40,7 +40,7 @@ def is_near_duplicate(a: Entry, b: Entry) -> bool:
 
 
 def _better(a: Entry, b: Entry) -> Entry:
-    rank = lambda e: (e.sources[0].section == "main", len(e.answer))  # noqa: E731
+    rank = lambda e: (e.citations[0].section == "main", len(e.answer))  # noqa: E731
     return a if rank(a) >= rank(b) else b
 
 
@@ -69,8 +69,8 @@ def merge_duplicates(entries: list[Entry], *, threshold: float = 0.8) -> tuple[l
             continue
         other = kept[match]
         best = _better(other, entry)
-        sources = tuple(dict.fromkeys(best.sources + other.sources + entry.sources))
-        kept[match] = Entry(best.question, best.answer, sources, best.topic,
+        citations = tuple(dict.fromkeys(best.citations + other.citations + entry.citations))
+        kept[match] = Entry(best.question, best.answer, citations, best.topic,
                             tuple(dict.fromkeys(other.tags + entry.tags)))
         merged += 1
     return kept, merged

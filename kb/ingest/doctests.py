@@ -26,7 +26,7 @@ SCALAR = re.compile(rf"^(True|False|{NUMBER})$")
 class Example:
     """One statement of a docstring example and the output the docs print for it."""
 
-    source: str
+    code: str
     want: str
 
 
@@ -49,7 +49,7 @@ def find_examples(doc: str) -> list[Example]:
         elif source is not None and (want or not text):
             examples.append(Example("\n".join(source), "\n".join(want)))
             source, want = None, []
-    return [e for e in examples if not DIRECTIVE.search(e.source)]
+    return [e for e in examples if not DIRECTIVE.search(e.code)]
 
 
 def output_paths(want: str) -> list[tuple[int, ...]] | None:
@@ -92,14 +92,14 @@ def doctest_program(doc: str, *, imports: tuple[str, ...] = ("import torch",),
     `imports` are the names the docs' examples take for granted, `setup` earlier text of the same
     docstring whose examples run first (doctest shares one namespace per docstring), unclaimed."""
     before, examples = find_examples(setup), find_examples(doc)
-    lines = [i for i in imports if all(e.source != i for e in before + examples)]
-    lines += [e.source for e in before]
+    lines = [i for i in imports if all(e.code != i for e in before + examples)]
+    lines += [e.code for e in before]
     claims = []
     for n, example in enumerate(examples, start=len(before) + 1):
-        expression = _expression(example.source) if example.want else None
+        expression = _expression(example.code) if example.want else None
         paths = output_paths(example.want) if expression else None
         if not paths:
-            lines.append(example.source)
+            lines.append(example.code)
             continue
         name = f"out_{n}"
         scalar = SCALAR.match(example.want) is not None
@@ -117,7 +117,7 @@ def doctest_program(doc: str, *, imports: tuple[str, ...] = ("import torch",),
 
 def example_sources(doc: str) -> str:
     """The code of a docstring's examples, without prompts or outputs."""
-    return "\n".join(e.source for e in find_examples(doc))
+    return "\n".join(e.code for e in find_examples(doc))
 
 
 def _value(quoted: str):

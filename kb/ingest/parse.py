@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kb.types import Record, Source
+from kb.text import CONTROL
+from kb.types import Citation, Record
 
 TIME_LINE = re.compile(r"^\s*时间[:：]\s*\d{4}-\d{1,2}-\d{1,2}.*$")
 NOISE_LINE = re.compile(r"^\s*(阅读全文|展开全文|收起全文|点击查看全文)\s*$")
@@ -16,7 +17,6 @@ MARKERS = {  # a line that is only this word switches the page section
     "相关资源": "recommend",
 }
 ITEM_SEPARATOR = "recommend-type"
-CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # all but tab, newlines and form feed
 
 
 def normalize(text: str) -> str:
@@ -86,10 +86,10 @@ def parse_page(text: str, file: str) -> list[Record]:
     records: list[Record] = []
     if main:
         answer = "\n".join(main[1:]).strip()
-        records.append(Record(main[0].strip(), answer, Source(file, "main")))
+        records.append(Record(main[0].strip(), answer, Citation(file, "main")))
     for section, lines in runs[1:]:
         pairs = _items(lines) if section == "recommend" else _pairs(lines)
-        records += [Record(q.strip(), a.strip(), Source(file, section)) for q, a in pairs if q.strip()]
+        records += [Record(q.strip(), a.strip(), Citation(file, section)) for q, a in pairs if q.strip()]
     return records
 
 
@@ -125,12 +125,12 @@ def parse_markdown(text: str, file: str) -> list[Record]:
         if i in starts:
             heading = re.match(r"^#{1,4}\s+(.+)$", line)
             if question:
-                records.append(Record(question, "\n".join(body).strip(), Source(file, "main")))
+                records.append(Record(question, "\n".join(body).strip(), Citation(file, "main")))
             question, body = heading.group(1).strip(), []
         elif question:
             body.append(line)
     if question:
-        records.append(Record(question, "\n".join(body).strip(), Source(file, "main")))
+        records.append(Record(question, "\n".join(body).strip(), Citation(file, "main")))
     return records
 
 
@@ -154,7 +154,7 @@ def parse_file(path: Path) -> list[Record]:
     if b"\0" in data:
         raise ValueError("binary file (contains NUL bytes)")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").replace("\f", "\n")  # a page break is a line break
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
     control = CONTROL.search(text)

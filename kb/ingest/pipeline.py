@@ -34,7 +34,7 @@ class Report:
     docs_examples: int = 0
     docs_claims: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    drops: list[tuple[str, str, str]] = field(default_factory=list)  # (source, question, reason)
+    drops: list[tuple[str, str, str]] = field(default_factory=list)  # (citation, question, reason)
 
     def to_dict(self) -> dict:
         """The report as JSON-ready data (kept in the manifest)."""
@@ -118,9 +118,9 @@ def clean(records: list[Record], report: Report) -> list[Entry]:
         if verdict is None or verdict.topic == "off-topic":
             reason = f"longer than {MAX_RECORD_CHARS:,} characters" if verdict is None else verdict.reason
             report.dropped[reason] += 1
-            report.drops.append((record.source.cite(), record.question[:80], reason))
+            report.drops.append((record.citation.cite(), record.question[:80], reason))
         else:
-            entries.append(Entry(record.question, record.answer, (record.source,),
+            entries.append(Entry(record.question, record.answer, (record.citation,),
                                  verdict.topic, verdict.tags))
     entries, report.merged = merge_duplicates(entries)
     report.kept = len(entries)

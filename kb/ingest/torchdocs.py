@@ -11,7 +11,7 @@ from kb.ingest.chunk import MAX_CHARS
 from kb.ingest.classify import classify
 from kb.ingest.doctests import DIRECTIVE, doctest_program, example_sources
 from kb.settings import DATA_DIR
-from kb.types import Chunk, Code, Source, content_hash
+from kb.types import Chunk, Citation, Code, content_hash
 
 API_FILE = DATA_DIR / "torch_docs.toml"
 ORIGIN = "torch-docs"  # kb.types.ORIGINS
@@ -107,7 +107,7 @@ def summary(doc: str) -> str:
 
 def api_chunks(api: ApiDoc, version: str, assumed: list[str]) -> list[Chunk]:
     """Chunks for one API: its whole docstring, or its sections packed up to MAX_CHARS each."""
-    source = Source(f"torch {version} docs", api.name, ORIGIN)
+    citation = Citation(f"torch {version} docs", api.name, ORIGIN)
     heading, text = f"{api.name}: {summary(api.doc)}", plain(api.doc)
     raw_pieces = [api.doc] if len(text) <= MAX_CHARS else pack(sections(api.doc))
     tags = classify(heading, text).tags
@@ -119,8 +119,8 @@ def api_chunks(api: ApiDoc, version: str, assumed: list[str]) -> list[Chunk]:
         code_text = example_sources(setup + "\n" + raw)
         program, claims = doctest_program(raw, imports=imports_for(api.name, code_text, assumed), setup=setup)
         code = Code(program, raw, parses(program), piece) if ">>>" in raw else None
-        chunks.append(Chunk(id=content_hash(source.file, question, piece), question=question, text=piece,
-                            sources=(source,), topic="autograd", tags=tags, code=code, claims=claims))
+        chunks.append(Chunk(id=content_hash(citation.file, question, piece), question=question, text=piece,
+                            citations=(citation,), topic="autograd", tags=tags, code=code, claims=claims))
     return chunks
 
 

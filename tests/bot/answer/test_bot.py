@@ -43,18 +43,18 @@ def test_off_topic_questions_are_declined(bot, question):
 def test_questions_only_the_docs_answer_get_the_docs_cited_by_version(bot, question, api):
     answer = bot.answer(question, run=False)
     assert not answer.abstained and answer.best.chunk.section == api
-    assert answer.best.chunk.sources[0].cite().endswith(f" docs: {api}")
+    assert answer.best.chunk.citations[0].cite().endswith(f" docs: {api}")
 
 
 def test_a_question_a_page_answers_gets_the_page_first_and_sources_can_be_chosen(bot):
     question = "什么是叶子节点"
     assert bot.answer(question, run=False).best.chunk.origin == "pages"
-    docs = bot.answer(question, run=False, source="torch-docs")
+    docs = bot.answer(question, run=False, origin="torch-docs")
     assert docs.hits and {h.chunk.origin for h in docs.hits} == {"torch-docs"}
-    pages = bot.answer("how do I register a hook that changes a tensor's gradient", run=False, source="pages")
+    pages = bot.answer("how do I register a hook that changes a tensor's gradient", run=False, origin="pages")
     assert {h.chunk.origin for h in pages.hits} == {"pages"}
-    with pytest.raises(ValueError, match="unknown source"):
-        bot.answer(question, run=False, source="wiki")
+    with pytest.raises(ValueError, match="unknown origin"):
+        bot.answer(question, run=False, origin="wiki")
 
 
 def test_a_docs_answer_runs_its_example_and_confirms_the_printed_values(bot):

@@ -112,7 +112,7 @@ def test_build_skips_each_bad_document_with_its_reason_and_indexes_the_rest(buil
     assert f"skipped {docs}/\ufffd-notes.md: name is not valid UTF-8" in result.output
     assert f"passages: 1 embedded, {before} reused" in result.output
     index = Index.load(data_dir)
-    assert [c.question for c in index.chunks if c.sources[0].file == "good.md"] == \
+    assert [c.question for c in index.chunks if c.citations[0].file == "good.md"] == \
         ["How do I call backward() twice on one graph in torch autograd?"]
 
 

@@ -116,7 +116,7 @@ def test_eval_writes_metrics_report_and_plots(built_index, tmp_path):
     assert result.exit_code == 0 and "hybrid + bridge" in result.output
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
     assert {"dense only", "lexical only", "hybrid", "hybrid + bridge"} <= set(metrics["variants"])
-    assert set(metrics["by_source"]) == {"pages", "torch-docs", "both"} and metrics["questions"] > 200
+    assert set(metrics["by_origin"]) == {"pages", "torch-docs", "both"} and metrics["questions"] > 200
     assert (tmp_path / "rep" / "recall.png").stat().st_size > 1000
     assert "Abstention" in (tmp_path / "rep" / "report.md").read_text()
 

@@ -5,14 +5,14 @@ import tomllib
 
 import pytest
 
-from bot.verify.demo import TOPICS_FILE, Demo, all_demos, demo_for
+from bot.verify.demo import DEMOS_FILE, Demo, all_demos, demo_for
 
 TAGS = ["backward", "grad", "grad_fn", "leaf", "detach", "no_grad", "retain_graph", "non_scalar", "jacobian",
         "requires_grad", "autograd_grad", "hooks", "second_order"]
 
 
 def test_every_listed_demo_exists():
-    entries = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
+    entries = tomllib.loads(DEMOS_FILE.read_text(encoding="utf-8"))
     demos = all_demos()
     assert [d.topic for d in demos] == list(entries)
     for demo in demos:

@@ -65,10 +65,10 @@ def test_each_source_is_scored_against_its_own_statistics(built_index):
     weights = dict.fromkeys(tokenize("backward 梯度 leaf"), 1.0)
     for origin in ("pages", "torch-docs"):
         own = [c for c in index.chunks if c.origin == origin]
-        alone = bm25s.BM25()  # a BM25 index of this source alone
+        alone = bm25s.BM25()  # a BM25 index of this origin alone
         alone.index([tokenize(lexical_text(c)) for c in own], show_progress=False)
         expected = sum(alone.get_scores([t]) for t in weights if t in alone.vocab_dict)
-        found = dict(index.lexical_search(weights, len(own), source=origin))
+        found = dict(index.lexical_search(weights, len(own), origin=origin))
         assert {index.chunks[i].origin for i in found} == {origin}
         assert np.allclose([found.get(index.chunks.index(c), 0.0) for c in own], expected, atol=1e-5)
 
@@ -85,10 +85,10 @@ def test_new_documents_embed_only_the_new_chunks(data_dir, tmp_path):
     extra.mkdir()
     shutil.copy(UNSEEN / "100_retain_graph.txt", extra)
     old = len(Index.load(data_dir).stored.keys)  # passages
-    result = build_index(data_dir=data_dir, model=BUNDLED_MODEL, sources=[extra])
+    result = build_index(data_dir=data_dir, model=BUNDLED_MODEL, folders=[extra])
     index = Index.load(data_dir)
     assert result.reused == old and result.embedded == len(index.stored.keys) - old > 0
-    assert any("100_retain_graph.txt" in s.file for c in index.chunks for s in c.sources)
+    assert any("100_retain_graph.txt" in s.file for c in index.chunks for s in c.citations)
 
 
 def test_model_change_forces_a_full_rebuild(data_dir):
@@ -109,11 +109,11 @@ def test_a_crash_mid_build_leaves_the_previous_index_usable(data_dir, tmp_path, 
 
     monkeypatch.setattr(build_module, "write_search_files", crash)
     with pytest.raises(KeyboardInterrupt):
-        build_index(data_dir=data_dir, model=BUNDLED_MODEL, sources=[extra])
+        build_index(data_dir=data_dir, model=BUNDLED_MODEL, folders=[extra])
     assert (data_dir / "current").resolve() == before
     assert len(Index.load(data_dir).chunks) == json.loads((before / "manifest.json").read_text())["chunks"]
     monkeypatch.undo()
-    build_index(data_dir=data_dir, model=BUNDLED_MODEL, sources=[extra])
+    build_index(data_dir=data_dir, model=BUNDLED_MODEL, folders=[extra])
     assert not list(data_dir.glob("*.tmp")), "leftovers of the crashed build are cleaned up"
 
 

@@ -160,7 +160,7 @@ def test_a_second_build_reports_the_lock_and_kill_9_mid_write_keeps_the_old_inde
     after = cli(*build[3:], data_dir=data_dir)  # the dead build's lock went with it
     assert after.returncode == 0 and f"{passages} reused; index written to" in after.stdout, after.stderr[-3000:]
     assert not list(data_dir.glob("*.tmp")) and not before.exists()
-    assert any(s.file == "100_retain_graph.txt" for c in Index.load(data_dir).chunks for s in c.sources)
+    assert any(s.file == "100_retain_graph.txt" for c in Index.load(data_dir).chunks for s in c.citations)
 
 
 WRITER = """

@@ -1,13 +1,13 @@
 """Chunking: one chunk per Q&A, long answers split at paragraph boundaries with code kept whole."""
 from kb.ingest.chunk import make_chunks, split_text, title
 from kb.ingest.dedupe import Entry
-from kb.types import Source
+from kb.types import Citation
 
 CODE = "```python import torch x = torch.ones(2, requires_grad=True) (x * x).sum().backward() print(x.grad) # tensor([2., 2.]) ```"
 
 
 def entry(answer: str, question: str = "x.grad 是多少") -> Entry:
-    return Entry(question, answer, (Source("a.txt", "main"),), "autograd", ("grad",))
+    return Entry(question, answer, (Citation("a.txt", "main"),), "autograd", ("grad",))
 
 
 def test_short_answers_stay_one_chunk():

@@ -27,9 +27,9 @@ DOC = """Example::
 
 def test_examples_keep_continuations_and_outputs_and_drop_directives():
     examples = find_examples(DOC)
-    assert [e.source.splitlines()[0] for e in examples][:3] == [
+    assert [e.code.splitlines()[0] for e in examples][:3] == [
         "x = torch.tensor([1., 2.], requires_grad=True)", "with torch.no_grad():", "y.requires_grad"]
-    assert examples[1].source == "with torch.no_grad():\n    y = x * 2" and examples[2].want == "False"
+    assert examples[1].code == "with torch.no_grad():\n    y = x * 2" and examples[2].want == "False"
     assert "comment" not in examples[-1].want
 
 

@@ -16,13 +16,13 @@ def records(name: str):
 def test_every_page_starts_with_its_main_question_and_skips_the_time_line():
     for path in sorted(CORPUS_DIR.glob("*.txt")):
         found = parse_file(path)
-        assert found[0].source.section == "main"
+        assert found[0].citation.section == "main"
         assert not any(r.question.startswith("时间") or "浏览:" in r.answer[:40] for r in found)
 
 
 def test_sections_of_a_layout_a_page():
     found = records("003_fb5e48b6d614cee3.txt")
-    by_section = {s: [r.question for r in found if r.source.section == s]
+    by_section = {s: [r.question for r in found if r.citation.section == s]
                   for s in ("main", "related", "recommend")}
     assert by_section["main"] == ["如何用torch.grad来实现雅克比矩阵,给个具体例子"]
     assert by_section["related"][0] == "如何用torch.grad雅克比矩阵"
@@ -34,7 +34,7 @@ def test_sections_of_a_layout_a_page():
 def test_article_layout_pairs_title_and_body_lines():
     found = records("002_f42d00f88dddd729.txt")
     assert found[0].question == "hhhhh" and "x.grad" in found[0].answer
-    articles = [r for r in found if r.source.section == "article"]
+    articles = [r for r in found if r.citation.section == "article"]
     assert len(articles) == 30
     assert articles[1].question == "扫雷小游戏纯后端版" and "package com.wind" in articles[1].answer
 
@@ -43,8 +43,8 @@ def test_article_layout_pairs_title_and_body_lines():
                                   "102_hooks_article.txt", "103_no_time_line.txt"])
 def test_unseen_pages_parse_into_main_and_other_sections(name):
     found = parse_file(UNSEEN / name)
-    assert found[0].source.section == "main" and found[0].answer
-    assert len({r.source.section for r in found}) >= 2
+    assert found[0].citation.section == "main" and found[0].answer
+    assert len({r.citation.section for r in found}) >= 2
     assert all("\r" not in r.question + r.answer for r in found)
 
 

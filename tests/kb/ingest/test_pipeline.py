@@ -31,7 +31,7 @@ def test_the_duplicate_answer_cites_both_documents():
     chunks, _ = build_chunks()
     dup = [c for c in chunks if c.question == "梯度都存在tensor的grad_fn中loss.backward()"]
     assert len(dup) == 1
-    assert {s.file[:3] for s in dup[0].sources} == {"000", "004"}
+    assert {s.file[:3] for s in dup[0].citations} == {"000", "004"}
 
 
 def test_chunk_ids_are_stable_across_rebuilds():

@@ -28,7 +28,7 @@ def test_every_listed_api_is_found_in_this_torch(docs):
 def test_chunks_cite_the_installed_version_and_stay_short_or_split(docs):
     chunks, _ = docs
     grad = [c for c in chunks if c.section == "torch.autograd.grad"]
-    assert grad[0].sources[0].cite() == f"torch {torch_version()} docs: torch.autograd.grad"
+    assert grad[0].citations[0].cite() == f"torch {torch_version()} docs: torch.autograd.grad"
     assert all(c.origin == "torch-docs" and c.topic == "autograd" for c in chunks)
     assert len(grad) >= 2 and grad[0].question.endswith(f"(1/{len(grad)})")
     assert len({c.id for c in chunks}) == len(chunks)
