@@ -6,19 +6,20 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer.abstain import Policy
-from bot.answer.retrieve import Evidence, Retriever
+from bot.answer.abstain import Evidence, Policy, weigh
+from bot.answer.retrieve import Retriever, SearchOptions
 from kb.types import Chunk
 
 DEV_SET = Path(__file__).parent / "sets" / "dev.jsonl"  # pages' questions and off-topic ones
 DOCS_SET = Path(__file__).parent / "sets" / "docs.jsonl"  # questions only the torch docs answer
 DEFAULT_SETS = (DEV_SET, DOCS_SET)
-VARIANTS = {  # name: search switches
-    "dense only": {"dense": True, "lexical": False, "bridge": False},
-    "lexical only": {"dense": False, "lexical": True, "bridge": False},
-    "hybrid": {"dense": True, "lexical": True, "bridge": False},
-    "hybrid + bridge": {"dense": True, "lexical": True, "bridge": True},
-    "hybrid + bridge, RRF fusion": {"dense": True, "lexical": True, "bridge": True, "fusion": "rrf"},
+FULL = "hybrid + bridge"  # what answers use
+VARIANTS = {
+    "dense only": SearchOptions(lexical=False, bridge=False),
+    "lexical only": SearchOptions(dense=False, bridge=False),
+    "hybrid": SearchOptions(bridge=False),
+    FULL: SearchOptions(),
+    "hybrid + bridge, RRF fusion": SearchOptions(fusion="rrf"),
 }
 CUTOFFS = (1, 3, 5)
 
@@ -102,13 +103,14 @@ def answer_origins(qrels: dict[str, set[str]], chunks: list[Chunk]) -> dict[str,
     return {qid: o.pop() if len(o) == 1 else "both" for qid, o in found.items()}
 
 
-def retrieve_all(retriever: Retriever, queries: list[Query], **switches) -> tuple[dict, dict]:
-    """Ranked chunk scores and evidence for every query under one variant."""
+def retrieve_all(retriever: Retriever, queries: list[Query], *, origin: str,
+                 options: SearchOptions) -> tuple[dict, dict[str, Evidence]]:
+    """Ranked chunk scores for every query under one variant, and the evidence abstention would weigh."""
     run, evidence = {}, {}
     for q in queries:
-        hits, ev = retriever.search(q.text, k=10, **switches)
+        hits = retriever.search(q.text, k=10, origin=origin, options=options)
         run[q.id] = {h.chunk.id: h.score for h in hits} or {"-": 0.0}
-        evidence[q.id] = ev
+        evidence[q.id] = weigh(retriever, q.text, hits)
     return run, evidence
 
 
@@ -139,7 +141,7 @@ def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy) -> 
     """Abstention figures as the coverage needed for questions with only ambiguous terms varies."""
     rows = []
     for weak in [x / 100 for x in range(0, 61)]:
-        policy = Policy(weak, base.min_coverage, base.min_dense)
+        policy = Policy(weak)
         rows.append({"weak_min_coverage": weak, **abstention_metrics(queries, evidence, policy)})
     return rows
 
@@ -161,10 +163,10 @@ def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, 
     qrels = relevant_docs(queries, chunks)
     ids = [q.id for q in queries]
     result: dict = {"questions": len(queries), "answerable": len(qrels), "origin": origin, "variants": {}}
-    for name, switches in VARIANTS.items():
+    for name, options in VARIANTS.items():
         result["variants"][name] = retrieval_metrics(
-            qrels, retrieve_all(retriever, queries, origin=origin, **switches)[0], ids)
-    run, evidence = retrieve_all(retriever, queries, origin=origin, **VARIANTS["hybrid + bridge"])
+            qrels, retrieve_all(retriever, queries, origin=origin, options=options)[0], ids)
+    run, evidence = retrieve_all(retriever, queries, origin=origin, options=VARIANTS[FULL])
     origins = answer_origins(qrels, chunks)
     result["by_origin"] = {
         origin: retrieval_metrics(qrels, run, [q.id for q in queries if origins.get(q.id) == origin])
@@ -176,8 +178,7 @@ def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, 
     result["abstention_by_language"] = {
         lang: abstention_metrics([q for q in queries if q.lang == lang], evidence, policy)
         for lang in sorted({q.lang for q in queries})}
-    result["policy"] = {"weak_min_coverage": policy.weak_min_coverage,
-                        "min_coverage": policy.min_coverage, "min_dense": policy.min_dense}
+    result["policy"] = {"weak_min_coverage": policy.weak_min_coverage}
     result["sweep"] = sweep(queries, evidence, policy)
     result["best_sweep_point"] = best_policy(result["sweep"])
     return result

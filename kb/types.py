@@ -4,10 +4,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-SECTIONS = ("main", "related", "recommend", "article")
 ORIGINS = ("pages", "torch-docs")
 ORIGIN_CHOICES = ("all", *ORIGINS)  # what a question may be answered from (`--source`)
-TOPICS = ("autograd", "torch-other", "off-topic")
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,45 @@
-"""Whether the knowledge base answers a question, decided from retrieval evidence."""
+"""Whether the knowledge base answers a question: does the question name torch at all, and how much of it
+does the best hit cover?"""
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer.retrieve import Evidence
+from bot.answer.domain import match_domain
+from bot.answer.retrieve import Hit, Retriever
 
 POLICY_FILE = Path(__file__).with_name("abstain.toml")
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What the decision rests on."""
+
+    coverage: float  # IDF-weighted share of the question's tokens the best hit covers
+    domain: str  # "strong", "weak" or "none": see bot.answer.domain
+
+
+def weigh(retriever: Retriever, question: str, hits: list[Hit]) -> Evidence:
+    """The evidence for a question and its ranked hits."""
+    coverage = retriever.coverage(question, hits[0].chunk) if hits else 0.0
+    return Evidence(coverage, match_domain(question).strength)
+
+
+@dataclass(frozen=True)
 class Policy:
-    """Thresholds on the evidence; see bot/data/abstain.toml."""
+    """The calibrated threshold; see abstain.toml."""
 
     weak_min_coverage: float
-    min_coverage: float
-    min_dense: float
 
     def answers(self, evidence: Evidence) -> bool:
         """True when the evidence says the knowledge base covers the question."""
         if evidence.domain == "none":
             return False
-        if evidence.domain == "weak":
-            return evidence.coverage >= self.weak_min_coverage
-        return evidence.coverage >= self.min_coverage or evidence.dense >= self.min_dense
+        return evidence.domain == "strong" or evidence.coverage >= self.weak_min_coverage
 
 
 def load_policy(path: Path = POLICY_FILE) -> Policy:
     """The calibrated policy from its data file."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return Policy(float(data["weak_min_coverage"]), float(data["min_coverage"]), float(data["min_dense"]))
+    return Policy(float(data["weak_min_coverage"]))

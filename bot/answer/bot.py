@@ -5,9 +5,9 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.answer.abstain import Policy, load_policy
+from bot.answer.abstain import Policy, load_policy, weigh
 from bot.answer.question import validate_question
-from bot.answer.retrieve import Evidence, Hit, Retriever
+from bot.answer.retrieve import Hit, Retriever
 from bot.verify.check import Check, check_chunk
 
 
@@ -19,7 +19,6 @@ class Answer:
     abstained: bool
     hits: tuple[Hit, ...]
     check: Check | None = None
-    evidence: Evidence | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -42,15 +41,14 @@ class Bot:
         """Load the embedding model and the Chinese tokenizer now rather than on the first question."""
         self.retriever.search("warm up 预热", k=1)
 
-    def retrieve(self, question: str, *, k: int = 3, **search) -> Answer:
-        """Validate, retrieve and decide whether to answer; no snippet is run yet."""
+    def retrieve(self, question: str, *, k: int = 3, origin: str = "all") -> Answer:
+        """Validate, retrieve from `origin` and decide whether to answer; no snippet is run yet."""
         start = time.perf_counter()
         query = validate_question(question)
-        hits, evidence = self.retriever.search(query, k=max(k, 1), **search)
-        abstained = not hits or not self.policy.answers(evidence)
+        hits = self.retriever.search(query, k=max(k, 1), origin=origin)
+        abstained = not hits or not self.policy.answers(weigh(self.retriever, query, hits))
         retrieve_ms = (time.perf_counter() - start) * 1e3
-        return Answer(query, abstained, tuple(hits), None, evidence,
-                      {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms})
+        return Answer(query, abstained, tuple(hits), None, {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms})
 
     def verify(self, answer: Answer) -> Answer:
         """Run the best chunk's snippet in the sandbox and judge its claims."""
@@ -62,7 +60,7 @@ class Bot:
         timings = {**answer.timings_ms, "run": run_ms, "total": answer.timings_ms["retrieve"] + run_ms}
         return replace(answer, check=check, timings_ms=timings)
 
-    def answer(self, question: str, *, k: int = 3, run: bool = True, **search) -> Answer:
+    def answer(self, question: str, *, k: int = 3, origin: str = "all", run: bool = True) -> Answer:
         """Retrieve, decide whether to answer, run and check the best chunk's snippet."""
-        answer = self.retrieve(question, k=k, **search)
+        answer = self.retrieve(question, k=k, origin=origin)
         return self.verify(answer) if run else answer

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense and weighted-BM25 candidates fused by z-score (RRF kept for comparison), bridged across languages."""
+"""Hybrid retrieval: dense and weighted-BM25 candidates fused by z-score, bridged across languages."""
 from __future__ import annotations
 
 import re
@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.domain import match_domain, near
+from bot.answer.domain import near
 from kb.index.bridge import expand, gloss
 from kb.index.search import Index, lexical_text
 from kb.index.tokens import tokenize
 from kb.types import ORIGIN_CHOICES, Chunk
 
+CANDIDATES = 50  # each side's candidates per query
 RRF_K = 60
 DENSE_WEIGHT = 0.5  # the dense side's weight in z-score fusion; the lexical side has 1
 EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommendation block is not an answer
@@ -25,21 +26,21 @@ SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score and the ranks that produced it."""
+    """A retrieved chunk with its fused score."""
 
     chunk: Chunk
     score: float
-    dense_rank: int | None = None
-    lexical_rank: int | None = None
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """What the retrieval saw, for deciding whether the knowledge base answers the question."""
+class SearchOptions:
+    """Parts of retrieval that the evaluation switches off or swaps to measure what each is worth;
+    answers always use the defaults."""
 
-    dense: float  # best cosine similarity
-    coverage: float  # IDF-weighted share of the question's tokens the best hit covers
-    domain: str  # "strong", "weak" or "none": see bot.answer.domain
+    dense: bool = True
+    lexical: bool = True
+    bridge: bool = True
+    fusion: str = "zscore"  # or "rrf", reciprocal rank fusion, for comparison
 
 
 def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
@@ -104,28 +105,22 @@ class Retriever:
 
         return embed([text], model=self.model)[0]
 
-    def search(self, query: str, *, k: int = 5, candidates: int = 50, dense: bool = True, lexical: bool = True,
-               bridge: bool = True, fusion: str = "zscore", origin: str = "all") -> tuple[list[Hit], Evidence]:
-        """Top `k` chunks of `origin` ("pages", "torch-docs" or "all") and the evidence. Sides, the
-        bridge and the fusion can be switched for ablations."""
+    def search(self, query: str, *, k: int = 5, origin: str = "all",
+               options: SearchOptions = SearchOptions()) -> list[Hit]:
+        """Top `k` chunks of `origin` ("pages", "torch-docs" or "all")."""
         if origin not in ORIGIN_CHOICES:
             raise ValueError(f"unknown origin {origin!r}; choose one of {', '.join(ORIGIN_CHOICES)}")
-        vector = self.embed_query(dense_query(query) if bridge and self.english_only else query)
-        dense_hits = self.index.dense_search(vector, candidates, origin=origin)
-        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=bridge), candidates, origin=origin)
-        dense_ids = [i for i, _ in dense_hits] if dense else []
-        lexical_ids = [i for i, _ in sorted(lexical_hits, key=lambda hit: -hit[1])] if lexical else []
-        if fusion == "rrf":
-            fused = rrf([r for r in (dense_ids, lexical_ids) if r])
+        vector = self.embed_query(dense_query(query) if options.bridge and self.english_only else query)
+        dense_hits = self.index.dense_search(vector, CANDIDATES, origin=origin) if options.dense else []
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=options.bridge), CANDIDATES,
+                                                 origin=origin) if options.lexical else []
+        dense_ids = [i for i, _ in dense_hits]
+        if options.fusion == "rrf":
+            fused = rrf([r for r in (dense_ids, [i for i, _ in sorted(lexical_hits, key=lambda h: -h[1])]) if r])
         else:
-            fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits) if lexical else {})
+            fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits))
         best = sorted(fused, key=lambda i: -fused[i])[:k]
-        rank = lambda ids, i: ids.index(i) + 1 if i in ids else None  # noqa: E731
-        hits = [Hit(self.index.chunks[i], float(fused[i]), rank(dense_ids, i), rank(lexical_ids, i))
-                for i in best]
-        top_cos = dense_hits[0][1] if dense_hits else 0.0
-        coverage = self.coverage(query, hits[0].chunk) if hits else 0.0  # does the answer cover the question?
-        return hits, Evidence(top_cos, coverage, match_domain(query).strength)
+        return [Hit(self.index.chunks[i], float(fused[i])) for i in best]
 
     def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
         """Weighted lexical terms, plus the indexed words that unknown words are one typo away from."""

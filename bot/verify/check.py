@@ -23,11 +23,6 @@ class Check:
     verdicts: tuple[Verdict, ...]
 
     @property
-    def judged_run(self) -> RunResult:
-        """The run the claims were judged against: the repaired one when there is one."""
-        return self.repaired_run or self.run
-
-    @property
     def diff(self) -> str | None:
         """The repair as a unified diff, if the snippet was repaired."""
         return self.repaired.diff(self.snippet.code) if self.repaired else None

@@ -11,7 +11,7 @@ class Snippet:
     """A program to run for an answer, where it came from, and any claims it brings."""
 
     code: str
-    origin: str  # "kb" | "synthesized" | "demo" | "user"
+    origin: str  # "kb" | "synthesized" | "demo"
     claims: tuple[Claim, ...] = ()
     note: str = ""
 
