@@ -1,25 +1,12 @@
 """An Answer as Markdown for the web chat: answer, citation chips, snippet and run, claims, diff."""
 from __future__ import annotations
 
-import re
-
 from bot.verify.judge import Verdict
-from kb.extract.reflow import reflow_code
 
-FENCE = re.compile(r"```(?:python|py)?\s*(.*?)```", re.S)
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
 NOT_COVERED = "**The knowledge base does not cover this question.**"
 STAGES = {"retrieve": "🔎 retrieving…", "run": "▶️ running the snippet in the sandbox…",
           "check": "🧮 checking quoted values…"}
-
-
-def display_text(text: str) -> str:
-    """The answer's text with each flattened code block shown as real, multi-line code."""
-    def block(match: re.Match) -> str:
-        code = reflow_code(match.group(1)) or match.group(1)
-        return f"\n\n```python\n{code.rstrip()}\n```\n\n"
-
-    return FENCE.sub(block, text)
 
 
 def chips(chunk) -> str:
@@ -69,7 +56,7 @@ def answer_markdown(answer, *, stage: str | None = None) -> str:
         closest = "\n".join(f"- {h.chunk.question}" for h in answer.hits)
         return f"{NOT_COVERED}\n\nClosest entries (not an answer):\n{closest}"
     best = answer.hits[0].chunk
-    parts = [f"### {best.question}", display_text(best.text), chips(best)]
+    parts = [f"### {best.question}", best.text, chips(best)]
     if answer.check:
         parts.append(snippet_markdown(answer.check))
     if stage:

@@ -8,7 +8,8 @@ from kb.extract.reflow import reflow_code
 from kb.text import CJK
 from kb.types import Code
 
-FENCE = re.compile(r"```[\w+-]*[ \t]*\n?(.*?)```", re.S)
+FENCE = re.compile(r"```(?:[\w+-]+(?=\n)|python\b|py\b)?[ \t]*\n?(.*?)```", re.S)  # a tag ends its line, but a
+# flattened fence runs on: ```python import torch ...```
 CODE_START = re.compile(
     r"(?:(?<=^)|(?<=[\s:：,，。;；]))(?:import\s+\w|from\s+[\w.]+\s+import\s|#\s*\S|(?:def|class)\s+\w+|[A-Za-z_]\w*\s*=\s*torch\.)",
     re.M)
@@ -58,6 +59,16 @@ def _inline_spans(text: str) -> list[tuple[str, str]]:
                 pos = end
                 break
     return spans
+
+
+def reflow_fences(text: str) -> str:
+    """The text with each fenced code block shown as the reflowed, multi-line program (as it was when
+    reflow fails), so that readers see the code that runs."""
+    def block(match: re.Match) -> str:
+        code = reflow_code(match.group(1).strip()) or match.group(1).strip()
+        return f"\n\n```python\n{code.rstrip()}\n```\n\n"
+
+    return FENCE.sub(block, text)
 
 
 def find_code(question: str, answer: str) -> Code | None:

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from kb.extract.claims import extract_claims
-from kb.extract.code import find_code
+from kb.extract.code import find_code, reflow_fences
 from kb.index.tokens import tokenize
 from kb.ingest.dedupe import Entry
 from kb.text import HAN
@@ -49,11 +49,12 @@ def title(question: str, answer: str) -> str:
 
 
 def make_chunks(entry: Entry, *, max_chars: int = MAX_CHARS) -> list[Chunk]:
-    """Chunks for one entry; every part of a long answer keeps the answer's code and its own claims."""
+    """Chunks for one entry; every part of a long answer keeps the answer's code and its own claims, and
+    shows fenced code reflowed."""
     code = find_code(entry.question, entry.answer)
     if code is not None:
         code = replace(code, context=entry.answer)
-    parts = split_text(entry.answer, max_chars=max_chars)
+    parts = split_text(reflow_fences(entry.answer), max_chars=max_chars)
     heading = title(entry.question, entry.answer)
     chunks = []
     for i, part in enumerate(parts):

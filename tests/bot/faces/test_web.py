@@ -1,6 +1,6 @@
 """The web chat's turn stream and code panel, without a browser (the browser tests are in tests/web)."""
 from bot.faces.web import answer_turns, example_questions, run_markdown
-from bot.faces.webview import NOT_COVERED, STAGES, display_text
+from bot.faces.webview import NOT_COVERED, STAGES
 
 
 def test_a_turn_streams_retrieving_running_checking_then_the_answer(bot):
@@ -21,11 +21,6 @@ def test_code_panel_runs_in_the_sandbox_and_caps_input(bot):
     assert "too large" in run_markdown(bot, "#" * 70_000)
     assert "Paste" in run_markdown(bot, "  ")
     assert "❌ failed" in run_markdown(bot, "open('/etc/passwd').read()")
-
-
-def test_flattened_fences_are_shown_as_real_code():
-    shown = display_text("例如: ```python import torch x = torch.ones(1) print(x) ``` 然后")
-    assert "```python\nimport torch\nx = torch.ones(1)\nprint(x)\n```" in shown
 
 
 def test_examples_come_from_the_data_file():

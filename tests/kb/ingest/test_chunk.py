@@ -31,3 +31,9 @@ def test_a_question_that_says_nothing_gets_a_title_from_the_answer():
     assert title("hhhhh", "x = 1\n在这段代码中,我们利用 PyTorch 进行自动求梯度。后面") == \
         "在这段代码中,我们利用 PyTorch 进行自动求梯度。"
     assert title("grad_fn是什么", "whatever") == "grad_fn是什么"
+
+
+def test_a_chunk_shows_its_fenced_code_reflowed():
+    chunk = make_chunks(entry("例如:\n" + CODE))[0]
+    assert "```python\nimport torch\nx = torch.ones(2, requires_grad=True)\n" in chunk.text
+    assert chunk.code.text.strip() in chunk.text
