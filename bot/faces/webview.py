@@ -14,11 +14,15 @@ def chips(chunk) -> str:
     return " ".join(f"`📄 {s.cite()}`" for s in chunk.citations)
 
 
+def cell(text: object) -> str:
+    """Text that stays inside one Markdown table cell: pipes escaped, line breaks as spaces."""
+    return " ".join(str(text).replace("|", "\\|").splitlines())
+
+
 def claim_row(verdict: Verdict) -> str:
     """One row of the claims table."""
     torch_value = verdict.actual or "—"
     note = verdict.why or ("torch gives " + verdict.actual if verdict.status == "contradicted" else "")
-    cell = lambda text: str(text).replace("|", "\\\\|").replace("\\n", " ")  # noqa: E731
     return (f"| `{cell(verdict.claim.target)}` | `{cell(verdict.claim.quoted)}` | `{cell(torch_value)}` "
             f"| {BADGES[verdict.status]} {cell(note)} |")
 

@@ -1,0 +1,21 @@
+"""The web chat's Markdown: a claims table row stays one row with four cells, whatever a value holds."""
+import re
+
+from bot.faces.webview import claim_row
+from bot.verify.judge import Verdict
+from kb.types import Claim
+
+LIVE_PIPE = re.compile(r"(?<!\\)\|")  # a pipe that separates cells
+
+
+def test_pipes_and_newlines_in_a_claim_stay_inside_their_cells():
+    claim = Claim("x|y.grad", "tensor([1.,\n 2.])", [1.0, 2.0])
+    row = claim_row(Verdict(claim, "unchecked", actual="a | b\r\nc", why="the snippet failed (Error: |\nboom)"))
+    assert "\n" not in row and "\r" not in row
+    assert len(LIVE_PIPE.findall(row)) == 5  # | target | quoted | torch | verdict |
+    assert r"x\|y.grad" in row and r"a \| b c" in row and "tensor([1., 2.])" in row.replace("  ", " ")
+
+
+def test_a_plain_row():
+    row = claim_row(Verdict(Claim("x.grad", "7", 7.0), "confirmed", actual="tensor(7.)"))
+    assert row == "| `x.grad` | `7` | `tensor(7.)` | ✅ confirmed  |"
