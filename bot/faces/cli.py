@@ -113,7 +113,8 @@ def _read_questions(stream) -> list[str | bytes]:
 @click.argument("question")
 @click.option("-k", "--top-k", default=3, show_default=True, type=click.IntRange(1, 50),
               help="How many entries to retrieve (the best answers; the rest are related).")
-@click.option("--json", "as_json", is_flag=True, help="Print DESIGN.md's JSON object (one per line with `-`).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the JSON object of docs/ARCHITECTURE.md (one per line with `-`).")
 @click.option("--no-run", is_flag=True, help="Retrieve only; do not run the snippet.")
 @origin_option("Answer from the Q&A pages, the installed torch's docs, or both.")
 @click.pass_context
