@@ -23,7 +23,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-ASK, RUN = "/ask", "/run"  # the api names of the Ask button and the code panel's Run button (bot/web.py)
+ASK, RUN = "/ask", "/run"  # the api names of the Ask button and the code panel's Run button (bot/faces/web.py)
 BUSY_PAUSE = 0.5  # seconds a client waits after a "queue is full" reply before its next request
 SNIPPETS = (  # (program computing y from x = [a], dy/dx at a)
     ("y = (x ** 2 + 3 * x).sum()", lambda a: 2 * a + 3),
