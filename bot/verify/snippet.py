@@ -18,14 +18,14 @@ class Snippet:
 
 def synthesized(text: str) -> Snippet | None:
     """A snippet for a function and point stated in the text, cross-checked against sympy."""
-    from bot.verify.synth import find_function
+    from bot.verify.synth import synthesize
 
-    found = find_function(text)
+    found = synthesize(text)
     if found is None:
         return None
-    claim = Claim(f"{found.variable}.grad", f"{found.derivative:g} (sympy)", found.derivative)
-    note = f"d/d{found.variable} ({found.expression}) at {found.variable} = {found.point:g}"
-    return Snippet(found.code, "synthesized", (claim,), note)
+    claims = tuple(Claim(d.target, f"{d.sympy} (sympy)", d.sympy) for d in found.derivatives)
+    note = ", ".join(f"{d.name} ({found.expression}) at {d.at}" for d in found.derivatives)
+    return Snippet(found.code, "synthesized", claims, note)
 
 
 def demo(tags: tuple[str, ...]) -> Snippet | None:

@@ -1,4 +1,4 @@
-"""find_function (the math-expression parser behind synthesised snippets) under fuzz: a generated
+"""synthesize (the math-expression parser behind synthesised snippets) under fuzz: a generated
 function written as people write it comes back with sympy's derivative, and the torch program it
 builds computes the same gradient; any text gives None or a consistent result in bounded time."""
 import contextlib
@@ -11,8 +11,8 @@ from fuzzkit import TEXT, bounded, fuzz, repeated
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from bot.verify.synth import find_function
-from kb.extract.literal import parse_value
+from bot.verify.synth import synthesize
+from kb.extract.literal import flatten, parse_value
 
 VARIABLES = ["x", "t", "u", "w"]
 MATH = st.lists(st.sampled_from(["y", "=", "x", "t", "^", "**", "*", "/", "+", "-", "(", ")", "9", "2", "0.5",
@@ -69,13 +69,13 @@ def printed_gradient(code: str) -> float:
 def test_a_stated_function_comes_back_with_sympys_derivative_and_torch_agrees(case):
     text, v, expr, point = case
     with bounded(5):
-        found = find_function(text)
+        found = synthesize(text)
     assert found is not None, text
     x, at = sympy.Symbol(v), sympy.Rational(point)
-    assert (found.variable, found.point) == (v, float(point))
+    assert found.stated.point == {v: float(point)}
     assert sympy.simplify(sympy.sympify(found.expression, locals={v: x}) - expr) == 0, (text, found.expression)
     slope = float(sympy.diff(expr, x).subs(x, at).evalf(30))
-    assert math.isclose(found.derivative, slope, rel_tol=1e-9, abs_tol=1e-9), text
+    assert math.isclose(found.derivatives[0].sympy, slope, rel_tol=1e-9, abs_tol=1e-9), text
     assert math.isclose(printed_gradient(found.code), slope, rel_tol=1e-6, abs_tol=1e-6), found.code
 
 
@@ -85,9 +85,10 @@ def test_a_stated_function_comes_back_with_sympys_derivative_and_torch_agrees(ca
 @example("y = x^9^9^9 at x = 2")
 def test_any_text_gives_none_or_a_consistent_synthesis(text):
     with bounded(3):
-        found = find_function(text)
+        found = synthesize(text)
     event("none" if found is None else "synthesised")
     if found is not None:
-        assert math.isfinite(found.point) and math.isfinite(found.derivative)
-        assert found.variable in found.expression
+        assert all(math.isfinite(x) for x in flatten(list(found.stated.point.values())))
+        assert all(math.isfinite(x) for d in found.derivatives for x in flatten(d.sympy))
+        assert set(found.stated.point) == {str(s) for s in found.stated.expression.free_symbols}
         compile(found.code, "<synth>", "exec")
