@@ -42,7 +42,8 @@ MATH_RUN = re.compile(r"(?:[0-9A-Za-z\s+\-*/^()]|\.(?=\d))+")
 STOP_WORD = re.compile(r"\b(?:at|when|where|for|with|if|and|is|evaluated|on)\b", re.I)
 TOKENS = re.compile(r"\s+|\d+(?:\.\d+)?|[A-Za-z]+|\*\*|[-+*/^()]")
 ORDERS = [(3, re.compile(r"(?i:third|3rd)[\s-]+(?:order\s+)?derivative|三阶")),
-          (2, re.compile(r"(?i:second|2nd)[\s-]+(?:order\s+)?derivative|二阶|d\s*\^\s*2\s*\w?\s*/\s*d\s*[a-z]\s*\^\s*2"))]
+          (2, re.compile(r"(?i:second|2nd)[\s-]+(?:order\s+)?derivative|二阶"
+                         r"|d\s*\^\s*2\s*\w?\s*/\s*d\s*[a-z]\s*\^\s*2"))]
 
 Point = float | tuple[float, ...]
 
