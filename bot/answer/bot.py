@@ -9,16 +9,19 @@ from bot.answer.abstain import Policy, load_policy, weigh
 from bot.answer.question import validate_question
 from bot.answer.retrieve import Hit, Retriever
 from bot.verify.check import Check, check_chunk
+from bot.verify.compute import Computed, compute_question
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A question's answer: the ranked hits, the checked snippet, and how long each stage took."""
+    """A question's answer: the ranked hits (none answers when it abstained), the checked snippet, the
+    question's own numbers computed, and how long each stage took."""
 
     query: str
     abstained: bool
     hits: tuple[Hit, ...]
     check: Check | None = None
+    computed: Computed | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -48,17 +51,18 @@ class Bot:
         hits = self.retriever.search(query, k=max(k, 1), origin=origin)
         abstained = not hits or not self.policy.answers(weigh(self.retriever, query, hits))
         retrieve_ms = (time.perf_counter() - start) * 1e3
-        return Answer(query, abstained, tuple(hits), None, {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms})
+        return Answer(query, abstained, tuple(hits), timings_ms={"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms})
 
     def verify(self, answer: Answer) -> Answer:
-        """Run the best chunk's snippet in the sandbox and judge its claims."""
-        if answer.abstained or self.sandbox is None:
+        """Compute the question's own numbers, run the best chunk's snippet in the sandbox and judge its claims."""
+        if self.sandbox is None:
             return answer
         start = time.perf_counter()
-        check = check_chunk(answer.hits[0].chunk, self.sandbox, question=answer.query)
+        computed = compute_question(answer.query, self.sandbox)
+        check = None if answer.abstained else check_chunk(answer.hits[0].chunk, self.sandbox)
         run_ms = (time.perf_counter() - start) * 1e3
         timings = {**answer.timings_ms, "run": run_ms, "total": answer.timings_ms["retrieve"] + run_ms}
-        return replace(answer, check=check, timings_ms=timings)
+        return replace(answer, check=check, computed=computed, timings_ms=timings)
 
     def answer(self, question: str, *, k: int = 3, origin: str = "all", run: bool = True) -> Answer:
         """Retrieve, decide whether to answer, run and check the best chunk's snippet."""

@@ -9,6 +9,7 @@ if TYPE_CHECKING:  # the contract needs no heavy import of its own
     from bot.answer.retrieve import Hit
     from bot.sandbox.result import RunResult
     from bot.verify.check import Check
+    from bot.verify.compute import Computed
     from bot.verify.judge import Verdict
 
 
@@ -53,11 +54,21 @@ def claim_json(verdict: Verdict) -> dict:
             "verdict": verdict.status, "why": verdict.why}
 
 
+def computed_json(computed: Computed) -> dict:
+    """The question's own numbers: the program run, its outcome and each value with sympy's beside it."""
+    run = computed.run
+    values = [{"name": v.name, "at": v.at, "torch": json_safe(v.torch), "sympy": json_safe(v.sympy), "agree": v.agree}
+              for v in computed.values]
+    return {"origin": computed.origin, "code": computed.code, "ok": run.ok, "stdout": run.stdout,
+            "error": run.error, "repaired": computed.repair, "values": values}
+
+
 def answer_json(answer: Answer) -> dict:
     """The `ask --json` object; an abstaining answer lists its closest entries apart from `hits`."""
     hits = [hit_json(h) for h in answer.hits]
     check = answer.check
     return {"query": answer.query, "abstained": answer.abstained,
+            "computed": computed_json(answer.computed) if answer.computed else None,
             "hits": [] if answer.abstained else hits, "closest": hits if answer.abstained else [],
             "snippet": snippet_json(check) if check else None,
             "claims": [claim_json(v) for v in check.verdicts] if check else [],

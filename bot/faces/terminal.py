@@ -6,6 +6,8 @@ import click
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
+NOT_COVERED = "The knowledge base does not cover this question."
+NOT_COVERED_COMPUTED = "No entry of the knowledge base covers this question; the computation above is for your numbers."
 MARKS = {"confirmed": ("✔", "green"), "contradicted": ("✘", "red"), "unchecked": ("?", "yellow")}
 
 
@@ -46,16 +48,32 @@ def _run_lines(run) -> list[str]:
     return lines + ([error_text(run)] if run.error else [])
 
 
+def rule(title: str) -> str:
+    """A section heading: `── title ─────`."""
+    return click.style(f"── {title} ", bold=True) + "─" * max(0, 50 - len(title))
+
+
+def computed_lines(computed, *, colour: bool) -> list[str]:
+    """The question's own numbers, first: each value, then the program that computed them."""
+    title = "your code" if computed.origin == "question-code" else "for your numbers"
+    lines = [rule(title)] + [click.style(v.describe(), bold=True) for v in computed.values]
+    if computed.repair:
+        lines.append(click.style(f"repaired to run: {computed.repair}", fg="yellow"))
+    if not computed.run.ok:
+        lines.append(error_text(computed.run))
+    return lines + [click.style("computed by:", dim=True), highlight(computed.code, colour=colour).rstrip()]
+
+
 def answer_text(answer, *, colour: bool = False) -> str:
-    """The answer as it reads in a terminal."""
-    rule = lambda title: click.style(f"── {title} ", bold=True) + "─" * max(0, 50 - len(title))  # noqa: E731
+    """The answer as it reads in a terminal: the question's own numbers first, then the knowledge base's."""
+    lines = computed_lines(answer.computed, colour=colour) if answer.computed else []
     if answer.abstained:
-        lines = [click.style("The knowledge base does not cover this question.", fg="yellow", bold=True)]
+        lines += [click.style(NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED, fg="yellow", bold=True)]
         lines += ["Closest entries (not an answer):"] + [f"  - {h.chunk.question} ({h.chunk.file})"
                                                           for h in answer.hits]
         return "\n".join(lines)
     best, check = answer.hits[0].chunk, answer.check
-    lines = [rule(best.question), best.text,
+    lines += [rule(best.question), best.text,
              click.style("sources: " + "; ".join(s.cite() for s in best.citations), dim=True)]
     if check:
         lines += [rule(f"snippet ({check.snippet.origin}) {check.snippet.note}".strip()),

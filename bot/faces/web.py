@@ -42,9 +42,9 @@ def answer_turns(bot: Bot, question: str, origin: str = "all"):
     except BadQuestion as exc:
         yield None, f"⚠️ {exc}"
         return
+    yield answer, answer_markdown(answer, stage="run")
+    answer = bot.verify(answer)  # the question's own numbers even when no entry answers it
     if not answer.abstained:
-        yield answer, answer_markdown(answer, stage="run")
-        answer = bot.verify(answer)
         yield answer, answer_markdown(answer, stage="check")
     yield answer, answer_markdown(answer)
 

@@ -5,6 +5,8 @@ from bot.verify.judge import Verdict
 
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
 NOT_COVERED = "**The knowledge base does not cover this question.**"
+NOT_COVERED_COMPUTED = ("**No entry of the knowledge base covers this question**; the computation above is for "
+                        "your numbers.")
 STAGES = {"retrieve": "🔎 retrieving…", "run": "▶️ running the snippet in the sandbox…",
           "check": "🧮 checking quoted values…"}
 
@@ -52,15 +54,27 @@ def snippet_markdown(check) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def computed_markdown(computed) -> str:
+    """The question's own numbers, first: each value in bold, then the program that computed them."""
+    title = "Your code" if computed.origin == "question-code" else "For your numbers"
+    values = "\n".join(f"- **{cell(v.describe())}**" for v in computed.values) or "_no gradients_"
+    error = run_block(computed.run) if not computed.run.ok else ""
+    repair = f"_Repaired to run: {cell(computed.repair)}_" if computed.repair else ""
+    return "\n\n".join(p for p in [f"### {title}", values, error, repair, f"```python\n{computed.code.rstrip()}\n```"]
+                       if p)
+
+
 def answer_markdown(answer, *, stage: str | None = None) -> str:
     """The whole bot turn; `stage` adds a progress line while work is still going on."""
-    if answer is None or (answer.abstained and stage is None and not answer.hits):
+    if answer is None or (answer.abstained and stage is None and not answer.hits and not answer.computed):
         return STAGES.get(stage or "retrieve", "")
+    parts = [computed_markdown(answer.computed)] if answer.computed else []
     if answer.abstained:
         closest = "\n".join(f"- {h.chunk.question}" for h in answer.hits)
-        return f"{NOT_COVERED}\n\nClosest entries (not an answer):\n{closest}"
+        covered = NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED
+        return "\n\n".join(parts + [f"{covered}\n\nClosest entries (not an answer):\n{closest}"])
     best = answer.hits[0].chunk
-    parts = [f"### {best.question}", best.text, chips(best)]
+    parts += [f"### {best.question}", best.text, chips(best)]
     if answer.check:
         parts.append(snippet_markdown(answer.check))
     if stage:

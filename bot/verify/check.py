@@ -52,9 +52,9 @@ def check_snippet(snippet: Snippet, claims: tuple[Claim, ...], sandbox, *, conte
     return Check(snippet, run, repaired, repaired_run, tuple(verdicts))
 
 
-def check_chunk(chunk: Chunk, sandbox, *, question: str = "") -> Check | None:
-    """Check one chunk's answer: its own code, else a synthesised snippet, else a topic demo."""
-    snippet = choose_snippet(chunk, question)
+def check_chunk(chunk: Chunk, sandbox) -> Check | None:
+    """Check one chunk's answer: its own code, else a program for the maths it states, else a topic demo."""
+    snippet = choose_snippet(chunk)
     if snippet is None:
         return None
     context = chunk.code.context if chunk.code and chunk.code.context else chunk.text

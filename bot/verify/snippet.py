@@ -36,9 +36,9 @@ def demo(tags: tuple[str, ...]) -> Snippet | None:
     return Snippet(found.code, "demo", (), f"demo: {found.topic}") if found else None
 
 
-def choose_snippet(chunk: Chunk, question: str = "") -> Snippet | None:
-    """The chunk's own reflowed code; else a synthesised snippet; else a demo for its topic."""
+def choose_snippet(chunk: Chunk) -> Snippet | None:
+    """The chunk's own reflowed code; else a program for the maths it states; else a demo for its topic.
+    The question's own numbers are not the chunk's: they are computed apart (bot.verify.compute)."""
     if chunk.code and chunk.code.parsed:
         return Snippet(chunk.code.text, "kb")
-    return (synthesized(chunk.text) or synthesized(chunk.question) or synthesized(question)
-            or demo(chunk.tags))
+    return synthesized(chunk.text) or synthesized(chunk.question) or demo(chunk.tags)

@@ -1,0 +1,99 @@
+"""The question's own numbers, computed first: the function and point it states (a program autograd-kb writes,
+cross-checked with sympy), or the code it contains (run as given, every gradient reported)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.sandbox.result import Nested, RunResult
+from kb.extract.code import CODE_START, MAX_TRIES, find_code
+from kb.extract.literal import close
+from kb.extract.reflow import reflow_code
+
+YOUR_CODE = "your code"
+STATEMENT_END = re.compile(r"[;)\]]")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One computed value: what it is, where, torch's value, sympy's (for stated maths) and whether they agree."""
+
+    name: str
+    at: str
+    torch: Nested
+    sympy: float | list | None = None
+    agree: bool | None = None
+
+    def describe(self) -> str:
+        """`dz/dx = 5 at x=4, y=5 (torch; sympy agrees)`, `x.grad = [3, 3] (your code, run here)`."""
+        if self.torch is None:
+            return f"{self.name} at {self.at}: torch gave no value (sympy: {shown(self.sympy)})"
+        if self.at == YOUR_CODE:
+            return f"{self.name} = {shown(self.torch)} ({YOUR_CODE}, run here)"
+        check = "sympy agrees" if self.agree else f"sympy says {shown(self.sympy)}: they disagree"
+        return f"{self.name} = {shown(self.torch)} at {self.at} (torch; {check})"
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What running the question's own numbers gave."""
+
+    origin: str  # "question-function" | "question-code"
+    code: str  # as it ran: the question's code after any labelled repair
+    run: RunResult
+    values: tuple[Value, ...]
+    repair: str | None = None  # the rule that made the question's code run (a missing `import torch`, ...)
+
+
+def shown(value: Nested) -> str:
+    """A number or nested list as people write it: 5, 3.151643664, [[12, 0], [0, 27]]."""
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
+
+
+def torch_value(run: RunResult, target: str) -> Nested:
+    """The value a run left under a claim target: `x.grad` (a gradient) or a tensor's name."""
+    name, _, field = target.partition(".")
+    tensor = run.tensor(name)
+    return None if tensor is None else getattr(tensor, field or "value")
+
+
+def question_code(question: str) -> str | None:
+    """The torch program a question contains (fenced, as lines, or run into the prose), if any; code followed
+    by English prose (`...; y.backward(); what is x.grad?`) ends at its last statement that parses."""
+    code = find_code("", question)
+    if code and code.parsed and "torch" in code.text:
+        return code.text
+    start = CODE_START.search(question)
+    ends = sorted({m.end() for m in STATEMENT_END.finditer(question)}, reverse=True)[:MAX_TRIES] if start else []
+    for end in ends:
+        program = reflow_code(question[start.start():end])
+        if program and "torch" in program and len(program.strip().splitlines()) >= 2:
+            return program
+    return None
+
+
+def compute_question(question: str, sandbox) -> Computed | None:
+    """Run the question's code, else the program for its stated function and point; None when it has neither."""
+    from bot.verify.synth import synthesize
+
+    code = question_code(question)
+    if code is not None:
+        from bot.verify.check import repair_loop
+
+        run = sandbox.run(code)
+        repair, repaired_run = (None, None) if run.ok else repair_loop(code, run, question, sandbox)
+        if repair is not None:
+            code, run = repair.code, repaired_run
+        values = tuple(Value(f"{t.name}.grad", YOUR_CODE, t.grad) for t in run.tensors if t.grad is not None)
+        return Computed("question-code", code, run, values, repair.rule if repair else None)
+    found = synthesize(question)
+    if found is None:
+        return None
+    run = sandbox.run(found.code)
+    values = []
+    for d in found.derivatives:
+        value = torch_value(run, d.target)
+        values.append(Value(d.name, d.at, value, d.sympy, None if value is None else close(d.sympy, value)))
+    return Computed("question-function", found.code, run, tuple(values))
