@@ -41,7 +41,8 @@ def run_json(run: RunResult) -> dict:
 def snippet_json(check: Check) -> dict:
     """The snippet, its run, and the labelled repair if one was needed."""
     out = {"code": check.snippet.code, "origin": check.snippet.origin, "note": check.snippet.note,
-           **run_json(check.run), "repaired": None}
+           **run_json(check.run), "repaired": None,
+           "independent": computed_json(check.maths) if check.maths else None}
     if check.repaired:
         out["repaired"] = {"code": check.repaired.code, "rule": check.repaired.rule, "diff": check.diff,
                            **run_json(check.repaired_run)}
@@ -49,9 +50,10 @@ def snippet_json(check: Check) -> dict:
 
 
 def claim_json(verdict: Verdict) -> dict:
-    """One claim's verdict."""
+    """One claim's verdict: whose number it is (`about`) and what it rests on (`evidence`)."""
     return {"target": verdict.claim.target, "quoted": verdict.claim.quoted, "actual": verdict.actual,
-            "verdict": verdict.status, "why": verdict.why}
+            "verdict": verdict.status, "why": verdict.why, "about": verdict.about, "evidence": verdict.evidence,
+            "at": verdict.at}
 
 
 def computed_json(computed: Computed) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from bot.faces.wording import evidence_label
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
@@ -11,8 +12,9 @@ NOT_COVERED_COMPUTED = "No entry of the knowledge base covers this question; the
 MARKS = {"confirmed": ("✔", "green"), "contradicted": ("✘", "red"), "unchecked": ("?", "yellow")}
 
 
-def verdict_line(verdict: Verdict) -> str:
-    """`✔ x.grad = tensor([7.]) confirmed`, `✘ y.grad quoted [5.], torch gives tensor([6.])`, `? ... unchecked: why`."""
+def verdict_line(verdict: Verdict, origin: str = "pages") -> str:
+    """`✔ x.grad = tensor([7.]) confirmed — the page's example (x=2), independent: ...`,
+    `✘ y.grad quoted [5.], torch gives tensor([6.]) — ...`, `? ... unchecked: why`."""
     mark, colour = MARKS[verdict.status]
     claim = verdict.claim
     if verdict.status == "confirmed":
@@ -21,7 +23,9 @@ def verdict_line(verdict: Verdict) -> str:
         text = f"{claim.target} quoted {claim.quoted}, torch gives {verdict.actual}"
     else:
         text = f"{claim.target} = {claim.quoted} unchecked: {verdict.why}"
-    return click.style(mark, fg=colour, bold=True) + " " + text
+    label = evidence_label(verdict, origin)
+    note = f" ({verdict.why})" if verdict.why and verdict.status != "unchecked" else ""
+    return click.style(mark, fg=colour, bold=True) + " " + text + (f" — {label}" if label else "") + note
 
 
 def highlight(code: str, *, colour: bool) -> str:
@@ -82,7 +86,7 @@ def answer_text(answer, *, colour: bool = False) -> str:
             lines += [rule(f"repaired: {check.repaired.rule}"), check.diff.rstrip()]
             lines += _run_lines(check.repaired_run)
         if check.verdicts:
-            lines += [rule("claims")] + [verdict_line(v) for v in check.verdicts]
+            lines += [rule("claims")] + [verdict_line(v, best.origin) for v in check.verdicts]
     if len(answer.hits) > 1:
         lines += [rule("related")] + [f"  - {h.chunk.question} ({h.chunk.file})" for h in answer.hits[1:]]
     timings = ", ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())

@@ -1,6 +1,7 @@
 """An Answer as Markdown for the web chat: answer, citation chips, snippet and run, claims, diff."""
 from __future__ import annotations
 
+from bot.faces.wording import evidence_label
 from bot.verify.judge import Verdict
 
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
@@ -21,10 +22,12 @@ def cell(text: object) -> str:
     return " ".join(str(text).replace("|", "\\|").splitlines())
 
 
-def claim_row(verdict: Verdict) -> str:
-    """One row of the claims table."""
+def claim_row(verdict: Verdict, origin: str = "pages") -> str:
+    """One row of the claims table: the verdict cell says whose number it is and what it rests on."""
     torch_value = verdict.actual or "—"
     note = verdict.why or ("torch gives " + verdict.actual if verdict.status == "contradicted" else "")
+    label = evidence_label(verdict, origin)
+    note = f"{note} · {label}" if note and label else note or label
     return (f"| `{cell(verdict.claim.target)}` | `{cell(verdict.claim.quoted)}` | `{cell(torch_value)}` "
             f"| {BADGES[verdict.status]} {cell(note)} |")
 
@@ -40,7 +43,7 @@ def run_block(run) -> str:
     return "\n\n".join(parts)
 
 
-def snippet_markdown(check) -> str:
+def snippet_markdown(check, origin: str = "pages") -> str:
     """The snippet, its run, the labelled repair, and the claims table."""
     snippet = check.snippet
     parts = [f"**Snippet** · {snippet.origin}" + (f" · `{snippet.note}`" if snippet.note else ""),
@@ -50,7 +53,7 @@ def snippet_markdown(check) -> str:
                   run_block(check.repaired_run)]
     if check.verdicts:
         parts += ["| claim | quoted | torch | verdict |\n|---|---|---|---|\n"
-                  + "\n".join(claim_row(v) for v in check.verdicts)]
+                  + "\n".join(claim_row(v, origin) for v in check.verdicts)]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -76,7 +79,7 @@ def answer_markdown(answer, *, stage: str | None = None) -> str:
     best = answer.hits[0].chunk
     parts += [f"### {best.question}", best.text, chips(best)]
     if answer.check:
-        parts.append(snippet_markdown(answer.check))
+        parts.append(snippet_markdown(answer.check, best.origin))
     if stage:
         parts.append(f"_{STAGES[stage]}_")
     timing = " · ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())

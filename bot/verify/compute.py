@@ -23,6 +23,7 @@ class Value:
     torch: Nested
     sympy: float | list | None = None
     agree: bool | None = None
+    target: str = ""  # where the program left it: a claim target (`x.grad`, `jacobian`)
 
     def describe(self) -> str:
         """`dz/dx = 5 at x=4, y=5 (torch; sympy agrees)`, `x.grad = [3, 3] (your code, run here)`."""
@@ -38,7 +39,7 @@ class Value:
 class Computed:
     """What running the question's own numbers gave."""
 
-    origin: str  # "question-function" | "question-code"
+    origin: str  # "question-function" | "question-code" | "source-function" (the maths a source states)
     code: str  # as it ran: the question's code after any labelled repair
     run: RunResult
     values: tuple[Value, ...]
@@ -76,7 +77,6 @@ def question_code(question: str) -> str | None:
 
 def compute_question(question: str, sandbox) -> Computed | None:
     """Run the question's code, else the program for its stated function and point; None when it has neither."""
-    from bot.verify.synth import synthesize
 
     code = question_code(question)
     if code is not None:
@@ -88,12 +88,21 @@ def compute_question(question: str, sandbox) -> Computed | None:
             code, run = repair.code, repaired_run
         values = tuple(Value(f"{t.name}.grad", YOUR_CODE, t.grad) for t in run.tensors if t.grad is not None)
         return Computed("question-code", code, run, values, repair.rule if repair else None)
-    found = synthesize(question)
+    return compute_function(question, sandbox, origin="question-function")
+
+
+def compute_function(text: str, sandbox, *, origin: str) -> Computed | None:
+    """Run the program autograd-kb writes for the function and point `text` states, each value beside sympy's;
+    None when the text states none."""
+    from bot.verify.synth import synthesize
+
+    found = synthesize(text)
     if found is None:
         return None
     run = sandbox.run(found.code)
     values = []
     for d in found.derivatives:
         value = torch_value(run, d.target)
-        values.append(Value(d.name, d.at, value, d.sympy, None if value is None else close(d.sympy, value)))
-    return Computed("question-function", found.code, run, tuple(values))
+        agree = None if value is None else close(d.sympy, value)
+        values.append(Value(d.name, d.at, value, d.sympy, agree, d.target))
+    return Computed(origin, found.code, run, tuple(values))

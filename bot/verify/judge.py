@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.sandbox.result import RunResult
+from bot.verify.compute import Value
 from kb.extract.literal import close, format_value
 from kb.types import Claim
 
@@ -16,14 +17,22 @@ RANDOM = re.compile(r"\btorch\.(?:rand|randn|randint|randperm|normal|bernoulli|m
 SEEDED = re.compile(r"\bmanual_seed\(")
 
 
+NO_EVIDENCE = "no code for this claim"
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """A claim's verdict, with torch's value when it differs and the reason when unchecked."""
+    """A claim's verdict, with torch's value when it differs, the reason when unchecked, what it rests on and
+    whose number it is."""
 
     claim: Claim
     status: str  # "confirmed" | "contradicted" | "unchecked"
     actual: str | None = None
     why: str | None = None
+    evidence: str | None = None  # "independent" (a program from the stated maths, sympy agreeing) | "source-code";
+    # None when unchecked: nothing established it
+    about: str = "source"  # "source": the source's own example; "question": the numbers the question asks about
+    at: str | None = None  # the point of the independent program: "x=2"
 
 
 def _actual(target: str, run: RunResult) -> tuple[object, str | None]:
@@ -66,11 +75,25 @@ def draws_random_inputs(code: str) -> bool:
     return bool(RANDOM.search(code)) and not SEEDED.search(code)
 
 
-def judge_all(claims: tuple[Claim, ...], run: RunResult | None, *, random_inputs: bool = False) -> list[Verdict]:
-    """Verdicts for every claim of an answer; with random inputs a mismatch is unchecked, not wrong."""
-    verdicts = [judge(claim, run) for claim in claims]
-    if random_inputs:
+def judge_source(claim: Claim, run: RunResult, *, random_inputs: bool = False) -> Verdict:
+    """A claim against what the source's own code did; with random inputs a mismatch is unchecked, not wrong."""
+    verdict = judge(claim, run)
+    if random_inputs and verdict.status == "contradicted":
         why = "the example draws random inputs, so its printed values cannot be reproduced"
-        verdicts = [Verdict(v.claim, "unchecked", v.actual, why) if v.status == "contradicted" else v
-                    for v in verdicts]
-    return verdicts
+        return replace(verdict, status="unchecked", why=why)
+    return verdict if verdict.status == "unchecked" else replace(verdict, evidence="source-code")
+
+
+def judge_independent(claim: Claim, value: Value, source: Verdict | None) -> Verdict:
+    """A claim against the value of the program written from the maths the source states. It wins over the
+    source's code, whose different result is named."""
+    if value.torch is None or not value.agree:
+        why = f"torch and sympy disagree on {value.name} at {value.at}" if value.torch is not None else \
+            f"the program for {value.name} at {value.at} gave no value"
+        return source or Verdict(claim, "unchecked", why=why)
+    same = close(claim.value, value.torch) if not isinstance(claim.value, str) else False
+    verdict = Verdict(claim, "confirmed" if same else "contradicted", format_value(value.torch),
+                      evidence="independent", at=value.at)
+    if source is not None and source.actual is not None and source.actual != verdict.actual:
+        return replace(verdict, why=f"the page's code gives {source.actual}, which disagrees with the maths")
+    return verdict

@@ -1,9 +1,9 @@
-"""Basic scalar backward: y = x**2 + 3x + 1 at x = 2 gives dy/dx = 2x + 3 = 7."""
+"""Scalar backward: f = 4s^3 - 2s + 5 at s = 1.5 gives df/ds = 12s^2 - 2 = 25."""
 import torch
 
-x = torch.tensor(2.0, requires_grad=True)
-y = x ** 2 + 3 * x + 1  # y = 11
-y.backward()  # 反向传播, 梯度写入 x.grad
-print("y:", y.item(), "x.grad:", x.grad)
-assert y.item() == 11.0
-assert x.grad.item() == 7.0  # 2*2 + 3
+s = torch.tensor(1.5, requires_grad=True)
+f = 4 * s ** 3 - 2 * s + 5  # f = 15.5
+f.backward()  # 反向传播, 梯度写入 s.grad
+print("f:", f.item(), "s.grad:", s.grad)
+assert f.item() == 15.5
+assert s.grad.item() == 25.0  # 12 * 1.5**2 - 2

@@ -71,7 +71,9 @@ def test_json_contract(bot):
     assert SNIPPET_KEYS <= set(data["snippet"]) and data["snippet"]["origin"] == "kb"
     assert data["snippet"]["grads"] == {"x": [3.0], "y": [2.0]}
     assert {c["verdict"] for c in data["claims"]} == {"confirmed"}
-    assert all(set(c) >= {"target", "quoted", "actual", "verdict"} for c in data["claims"])
+    assert all(set(c) >= {"target", "quoted", "actual", "verdict", "about", "evidence"} for c in data["claims"])
+    assert {(c["about"], c["evidence"]) for c in data["claims"]} == {("source", "source-code")}
+    assert data["computed"] is None  # no numbers of its own
     assert set(data["timings_ms"]) >= {"retrieve", "run", "total"}
     assert "```python" in data["hits"][0]["text"]  # the answer as users see it, code included
 

@@ -156,5 +156,5 @@ def test_web_chat_handlers_reject_each_and_keep_answering(bot):
         assert answer is None and markdown.startswith("⚠️ the question") and QUESTION_ERRORS[name] in markdown
         assert WEB_SNIPPET[name] in run_markdown(bot, text), name
     answer, markdown = list(answer_turns(bot, GOOD[0]))[-1]
-    assert answer.best is not None and "✅ confirmed" in markdown
+    assert answer.best is not None and "| claim | quoted | torch | verdict |" in markdown
     assert "✅ ran" in run_markdown(bot, "import torch\nx = torch.ones(2, requires_grad=True)\nx.sum().backward()\n")

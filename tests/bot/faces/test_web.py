@@ -4,7 +4,7 @@ from bot.faces.webview import NOT_COVERED, STAGES
 
 
 def test_a_turn_streams_retrieving_running_checking_then_the_answer(bot):
-    stages = [markdown for _, markdown in answer_turns(bot, "grad_fn是什么意思,举例子详细说明")]
+    stages = [markdown for _, markdown in answer_turns(bot, "backward() 方法怎么用,x.grad 是多少")]
     assert stages[0] == STAGES["retrieve"]
     assert STAGES["run"] in stages[1] and STAGES["check"] in stages[2]
     assert "✅ confirmed" in stages[-1] and "_" + STAGES["check"] not in stages[-1]

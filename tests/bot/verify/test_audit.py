@@ -17,13 +17,20 @@ def test_every_page_chunk_has_a_snippet_that_runs_or_an_honest_repair(result):
             assert check.run.error and check.repaired and check.diff.startswith("--- as printed")
 
 
-def test_quoted_values_in_the_pages_get_verdicts(result):
-    assert result.verdicts("pages")["confirmed"] >= 10
-    by_target = {(v.claim.target, v.status) for c in result.checks.values() if c for v in c.verdicts}
-    assert ("jacobian", "contradicted") in by_target  # the page's printed Jacobian is not what torch gives
-    assert ("x.grad", "confirmed") in by_target and ("type(c.grad_fn)", "confirmed") in by_target
+def test_quoted_values_in_the_pages_get_verdicts_by_their_evidence(result):
+    counts = result.by_evidence("pages")
+    assert counts["independent", "confirmed"] >= 1 and counts["source-code", "confirmed"] >= 6
+    by_target = {(v.claim.target, v.status, v.evidence) for c in result.checks.values() if c for v in c.verdicts}
+    assert ("jacobian", "contradicted", "source-code") in by_target  # the printed Jacobian is not what torch gives
+    assert ("x.grad", "confirmed", "independent") in by_target  # page 000: y = x^2 + 3x + 1 at x = 2 gives 7
     origins = {c.snippet.origin for c in result.checks.values() if c}
     assert {"kb", "synthesized", "demo"} <= origins
+
+
+def test_a_demo_judges_nothing(result):
+    shown = [c for c in result.checks.values() if c and c.snippet.origin == "demo"]
+    assert shown and all(v.status == "unchecked" and v.evidence is None for c in shown for v in c.verdicts)
+    assert ("type(c.grad_fn)", "no code for this claim") in {(v.claim.target, v.why) for c in shown for v in c.verdicts}
 
 
 def test_torch_docs_examples_are_run_and_their_printed_outputs_judged(result):
@@ -38,4 +45,5 @@ def test_torch_docs_examples_are_run_and_their_printed_outputs_judged(result):
 def test_the_audit_reports_each_source(result):
     lines = result.lines()
     assert any(line.startswith("pages quoted values: ") for line in lines)
+    assert any(line.startswith("pages by evidence: independent ") for line in lines)
     assert any(line.startswith("torch-docs snippets: ") for line in lines)

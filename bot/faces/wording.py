@@ -1,0 +1,18 @@
+"""Words every face shares: whose number a verdict is about and what it rests on."""
+from __future__ import annotations
+
+from bot.verify.judge import Verdict
+
+EXAMPLE = {"pages": "the page's example", "torch-docs": "the docs' example"}
+EVIDENCE = {"independent": "independent: a program written from the stated maths, sympy agreeing",
+            "source-code": "by the source's own code"}
+
+
+def evidence_label(verdict: Verdict, origin: str) -> str:
+    """`the page's example (x=2), independent: ...`, `your numbers (x=3), ...`, `the docs' example, by the
+    source's own code`; empty when nothing was run for the claim."""
+    if verdict.evidence is None:
+        return ""
+    whose = "your numbers" if verdict.about == "question" else EXAMPLE.get(origin, "the source's example")
+    where = f" ({verdict.at})" if verdict.at else ""
+    return f"{whose}{where}, {EVIDENCE[verdict.evidence]}"
