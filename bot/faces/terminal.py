@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bot.faces.wording import evidence_label
+from bot.faces.wording import evidence_label, long_line_notes
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
@@ -81,7 +81,9 @@ def answer_text(answer, *, colour: bool = False) -> str:
              click.style("sources: " + "; ".join(s.cite() for s in best.citations), dim=True)]
     if check:
         lines += [rule(f"snippet ({check.snippet.origin}) {check.snippet.note}".strip()),
-                  highlight(check.snippet.code, colour=colour).rstrip()] + _run_lines(check.run)
+                  highlight(check.snippet.code, colour=colour).rstrip()]
+        lines += [click.style(f"⚠ {note}", fg="yellow") for note in long_line_notes(check.snippet.code)]
+        lines += _run_lines(check.run)
         if check.repaired:
             lines += [rule(f"repaired: {check.repaired.rule}"), check.diff.rstrip()]
             lines += _run_lines(check.repaired_run)

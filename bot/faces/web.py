@@ -10,7 +10,8 @@ from kb.types import ORIGIN_CHOICES
 
 EXAMPLES_FILE = Path(__file__).with_name("examples.txt")
 MAX_SNIPPET_BYTES = 64 * 1024
-CSS = "#chat .message { font-size: 15px } footer { display: none !important }"
+CSS = ("#chat .message { font-size: 15px } footer { display: none !important }"
+       " #chat pre, #chat pre code { white-space: pre-wrap !important; overflow-wrap: anywhere }")  # no hidden tails
 
 
 def example_questions() -> list[str]:

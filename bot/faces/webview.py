@@ -1,7 +1,7 @@
 """An Answer as Markdown for the web chat: answer, citation chips, snippet and run, claims, diff."""
 from __future__ import annotations
 
-from bot.faces.wording import evidence_label
+from bot.faces.wording import evidence_label, long_line_notes
 from bot.verify.judge import Verdict
 
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
@@ -47,7 +47,8 @@ def snippet_markdown(check, origin: str = "pages") -> str:
     """The snippet, its run, the labelled repair, and the claims table."""
     snippet = check.snippet
     parts = [f"**Snippet** · {snippet.origin}" + (f" · `{snippet.note}`" if snippet.note else ""),
-             f"```python\n{snippet.code.rstrip()}\n```", run_block(check.run)]
+             f"```python\n{snippet.code.rstrip()}\n```",
+             *[f"⚠️ _{note}_" for note in long_line_notes(snippet.code)], run_block(check.run)]
     if check.repaired:
         parts += [f"**Repaired** ({check.repaired.rule}):", f"```diff\n{check.diff.rstrip()}\n```",
                   run_block(check.repaired_run)]

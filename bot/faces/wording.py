@@ -1,11 +1,17 @@
-"""Words every face shares: whose number a verdict is about and what it rests on."""
+"""Words every face shares: whose number a verdict is about, what it rests on, and what to read twice."""
 from __future__ import annotations
 
 from bot.verify.judge import Verdict
+from bot.verify.snippet import long_lines
 
 EXAMPLE = {"pages": "the page's example", "torch-docs": "the docs' example"}
 EVIDENCE = {"independent": "independent: a program written from the stated maths, sympy agreeing",
             "source-code": "by the source's own code"}
+
+
+def long_line_notes(code: str) -> list[str]:
+    """`line 4 is 233 characters long: read it to the end` for each overlong line of a shown program."""
+    return [f"line {n} is {length} characters long: read it to the end" for n, length in long_lines(code)]
 
 
 def evidence_label(verdict: Verdict, origin: str) -> str:

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 
 from bot.sandbox.result import Nested, RunResult
-from kb.extract.code import CODE_START, MAX_TRIES, find_code
+from kb.extract.code import CODE_START, MAX_TRIES, find_code, reflow
 from kb.extract.literal import close
-from kb.extract.reflow import reflow_code
 
 YOUR_CODE = "your code"
 STATEMENT_END = re.compile(r"[;)\]]")
@@ -69,7 +68,7 @@ def question_code(question: str) -> str | None:
     start = CODE_START.search(question)
     ends = sorted({m.end() for m in STATEMENT_END.finditer(question)}, reverse=True)[:MAX_TRIES] if start else []
     for end in ends:
-        program = reflow_code(question[start.start():end])
+        program = reflow(question[start.start():end])
         if program and "torch" in program and len(program.strip().splitlines()) >= 2:
             return program
     return None

@@ -1,7 +1,9 @@
 """Judge each quoted value against what torch computed: confirmed, contradicted, or unchecked (why)."""
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass, replace
 
 from bot.sandbox.result import RunResult
@@ -70,8 +72,26 @@ def judge(claim: Claim, run: RunResult | None) -> Verdict:
     return Verdict(claim, "confirmed" if close(claim.value, actual) else "contradicted", actual=shown)
 
 
+def code_tokens(code: str) -> str:
+    """The program's code without its comments and string literals (a comment saying `torch.rand(` draws
+    nothing), tokens joined tightly; empty when it does not tokenize, as it would not run either."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline)
+                  if t.type not in (tokenize.COMMENT, tokenize.STRING)]
+    except (tokenize.TokenError, SyntaxError):
+        return ""
+    words, out, previous = (tokenize.NAME, tokenize.NUMBER), [], None
+    for token in tokens:
+        if previous is not None and previous.type in words and token.type in words:
+            out.append(" ")  # `import torch`, not `importtorch`
+        out.append(token.string)
+        previous = token
+    return "".join(out)
+
+
 def draws_random_inputs(code: str) -> bool:
     """Whether a program's values depend on an unseeded random generator (docs examples often do)."""
+    code = code_tokens(code)
     return bool(RANDOM.search(code)) and not SEEDED.search(code)
 
 

@@ -14,6 +14,14 @@ class Snippet:
     note: str = ""
 
 
+LONG_LINE = 160  # characters: a longer line of a shown program is pointed out (something may sit at its end)
+
+
+def long_lines(code: str, *, limit: int = LONG_LINE) -> list[tuple[int, int]]:
+    """(line number, length) of each line of a program longer than `limit` characters."""
+    return [(n, len(line)) for n, line in enumerate(code.splitlines(), 1) if len(line) > limit]
+
+
 def demo(tags: tuple[str, ...]) -> Snippet | None:
     """The authored demo for the first of the tags that has one."""
     from bot.verify.demo import demo_for

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 
 from kb.extract.reflow import reflow_code
 from kb.text import CJK
@@ -33,6 +35,28 @@ def _code_lines(text: str) -> list[str]:
     return blocks
 
 
+def collapse_spaces(program: str) -> str:
+    """Runs of spaces between two code tokens on a line become one, so that nothing hides far to the right
+    (`y.backward()<200 spaces>;x.grad.mul_(2)`); indentation, strings and the gap before a comment stay."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(program).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return program
+    lines = program.splitlines(keepends=True)
+    gaps = [(a.end[0], a.end[1], b.start[1]) for a, b in zip(tokens, tokens[1:])
+            if a.end[0] == b.start[0] and b.start[1] - a.end[1] > 1 and b.type != tokenize.COMMENT
+            and a.type not in (tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.NEWLINE)]
+    for row, start, end in reversed(gaps):  # right to left, so earlier columns stay valid
+        lines[row - 1] = lines[row - 1][:start] + " " + lines[row - 1][end:]
+    return "".join(lines)
+
+
+def reflow(raw: str) -> str | None:
+    """The flattened code as the program that runs, shown whole (see collapse_spaces), or None."""
+    program = reflow_code(raw)
+    return collapse_spaces(program) if program else None
+
+
 def parses(source: str) -> bool:
     """Whether `source` is valid Python."""
     try:
@@ -53,7 +77,7 @@ def _inline_spans(text: str) -> list[tuple[str, str]]:
         ends = [m.start() for m in CJK.finditer(text, start.start(), line_end)] + [line_end]
         for end in sorted(set(ends), reverse=True)[:MAX_TRIES]:
             raw = text[start.start():end].strip()
-            program = reflow_code(raw) if raw else None
+            program = reflow(raw) if raw else None
             if program and _statements(program) >= 2:
                 spans.append((raw, program))
                 pos = end
@@ -65,7 +89,7 @@ def reflow_fences(text: str) -> str:
     """The text with each fenced code block shown as the reflowed, multi-line program (as it was when
     reflow fails), so that readers see the code that runs."""
     def block(match: re.Match) -> str:
-        code = reflow_code(match.group(1).strip()) or match.group(1).strip()
+        code = reflow(match.group(1).strip()) or match.group(1).strip()
         return f"\n\n```python\n{code.rstrip()}\n```\n\n"
 
     return FENCE.sub(block, text)
@@ -76,9 +100,9 @@ def find_code(question: str, answer: str) -> Code | None:
     fenced = [m.group(1).strip() for m in FENCE.finditer(answer) if m.group(1).strip()]
     if fenced:
         raw = "\n".join(fenced)  # later blocks use names the earlier ones define
-        program = reflow_code(raw)
+        program = reflow(raw)
         return Code(program, raw, True) if program else Code(raw, raw, False)
-    spans = [(b, reflow_code(b)) for b in _code_lines(answer)] or _inline_spans(answer) \
+    spans = [(b, reflow(b)) for b in _code_lines(answer)] or _inline_spans(answer) \
         or _inline_spans(question)
     spans = [(raw, program) for raw, program in spans if program]
     if not spans:

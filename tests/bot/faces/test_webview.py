@@ -19,3 +19,15 @@ def test_pipes_and_newlines_in_a_claim_stay_inside_their_cells():
 def test_a_plain_row():
     row = claim_row(Verdict(Claim("x.grad", "7", 7.0), "confirmed", actual="tensor(7.)"))
     assert row == "| `x.grad` | `7` | `tensor(7.)` | ✅ confirmed  |"
+
+
+def test_an_overlong_line_of_a_shown_program_is_pointed_out():
+    from bot.faces.webview import snippet_markdown
+    from bot.sandbox.result import RunResult
+    from bot.verify.check import Check
+    from bot.verify.snippet import Snippet
+
+    code = "import torch\nx = 1" + " + 1" * 60 + "\n"
+    check = Check(Snippet(code, "kb"), RunResult(True, "", None, None, (), 1.0), None, None, ())
+    assert "line 2 is 245 characters long: read it to the end" in snippet_markdown(check)
+    assert "characters long" not in snippet_markdown(Check(Snippet("import torch\n", "kb"), check.run, None, None, ()))

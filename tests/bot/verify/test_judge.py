@@ -1,5 +1,5 @@
 """Verdicts from real sandbox runs: confirmed only when torch produced the value."""
-from bot.verify.judge import judge
+from bot.verify.judge import draws_random_inputs, judge
 from kb.types import Claim
 
 SNIPPET = ("import torch\nx = torch.tensor([2.0], requires_grad=True)\ny = x ** 2 + 3 * x + 1\n"
@@ -27,3 +27,11 @@ def test_unchecked_says_why(sandbox):
     verdict = judge(Claim("x.grad", "1", 1.0), failed)
     assert verdict.status == "unchecked" and "boom" in verdict.why
     assert judge(Claim("x.grad", "1", 1.0), None).why == "no snippet was run"
+
+
+def test_random_inputs_are_read_from_the_code_not_its_comments_or_strings():
+    assert draws_random_inputs("import torch\nx = torch.randn(3)\n")
+    assert draws_random_inputs("y = x.normal_()\n") and draws_random_inputs("y = F.dropout(x)\n")
+    assert not draws_random_inputs("w = torch.ones(2)  # not torch.rand(3)\n")
+    assert not draws_random_inputs('note = "torch.rand(2)"\n')
+    assert not draws_random_inputs("torch.manual_seed(0)\nx = torch.rand(2)\n")

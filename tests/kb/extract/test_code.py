@@ -1,5 +1,5 @@
 """Finding code in a record, and showing fenced code as the program that runs."""
-from kb.extract.code import find_code, reflow_fences
+from kb.extract.code import collapse_spaces, find_code, reflow_fences
 
 
 def test_flattened_fences_are_shown_as_real_code():
@@ -19,3 +19,15 @@ def test_the_shown_program_is_the_one_found():
 
 def test_a_flattened_fence_without_a_language_keeps_its_first_word():
     assert find_code("", "```import torch\nx = torch.ones(1)```").text.startswith("import torch")
+
+
+def test_code_hidden_far_to_the_right_is_pulled_into_view():
+    program = "import torch\ny.backward()" + " " * 200 + ";x.grad.mul_(2)\n"
+    assert collapse_spaces(program) == "import torch\ny.backward() ;x.grad.mul_(2)\n"
+
+
+def test_indentation_strings_and_comment_gaps_stay():
+    program = 'if x:\n    s = "a    b"  # note   here\n'
+    assert collapse_spaces(program) == program
+    assert collapse_spaces("x = (1,\n     2)\n") == "x = (1,\n     2)\n"  # a continuation line's indent
+    assert collapse_spaces("x = f(  1  )\n") == "x = f( 1 )\n"
