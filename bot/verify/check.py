@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.sandbox.result import RunResult
+from bot.verify.codemath import maths_of_code
 from bot.verify.compute import Computed, compute_function
 from bot.verify.judge import NO_EVIDENCE, Verdict, draws_random_inputs, judge_independent, judge_source
 from bot.verify.repair import Repair, find_repair
@@ -48,7 +49,7 @@ def repair_loop(code: str, run: RunResult, context: str, sandbox) -> tuple[Repai
 
 
 def judge_claims(claims: tuple[Claim, ...], *, source: RunResult | None, random_inputs: bool = False,
-                 maths: Computed | None = None) -> tuple[Verdict, ...]:
+                 maths: Computed | None = None, repair: Repair | None = None) -> tuple[Verdict, ...]:
     """Each claim by the strongest evidence about it: the program for the stated maths when it computes the
     claim's target, else the source's own code; with neither, unchecked."""
     values = {v.target: v for v in maths.values} if maths else {}
@@ -56,7 +57,7 @@ def judge_claims(claims: tuple[Claim, ...], *, source: RunResult | None, random_
     for claim in claims:
         own = judge_source(claim, source, random_inputs=random_inputs) if source else None
         if claim.target in values:
-            verdicts.append(judge_independent(claim, values[claim.target], own))
+            verdicts.append(judge_independent(claim, values[claim.target], own, repair=repair.rule if repair else None))
         else:
             verdicts.append(own or Verdict(claim, "unchecked", why=NO_EVIDENCE))
     return tuple(verdicts)
@@ -68,15 +69,24 @@ def check_snippet(snippet: Snippet, claims: tuple[Claim, ...], sandbox, *, conte
     run = sandbox.run(snippet.code)
     repaired, repaired_run = (None, None) if run.ok else repair_loop(snippet.code, run, context, sandbox)
     random_inputs = draws_random_inputs(repaired.code if repaired else snippet.code)
-    verdicts = judge_claims(claims, source=repaired_run or run, random_inputs=random_inputs, maths=maths)
+    verdicts = judge_claims(claims, source=repaired_run or run, random_inputs=random_inputs, maths=maths,
+                            repair=repaired)
     return Check(snippet, run, repaired, repaired_run, verdicts, maths)
+
+
+def stated_maths(chunk: Chunk, sandbox) -> Computed | None:
+    """The program for the maths a chunk states: in its words first, else in its code's plain assignments."""
+    for text in (chunk.text, chunk.question, maths_of_code(chunk.code.text) if chunk.code else None):
+        found = compute_function(text, sandbox, origin="source-function") if text else None
+        if found is not None:
+            return found
+    return None
 
 
 def check_chunk(chunk: Chunk, sandbox) -> Check | None:
     """Check one chunk's claims: by its own code and by a program for the maths it states; a chunk with neither
     shows a demo of its topic, which judges nothing."""
-    maths = compute_function(chunk.text, sandbox, origin="source-function") or \
-        compute_function(chunk.question, sandbox, origin="source-function")
+    maths = stated_maths(chunk, sandbox)
     if chunk.code and chunk.code.parsed:
         context = chunk.code.context or chunk.text
         return check_snippet(Snippet(chunk.code.text, "kb"), chunk.claims, sandbox, context=context, maths=maths)

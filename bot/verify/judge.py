@@ -104,7 +104,7 @@ def judge_source(claim: Claim, run: RunResult, *, random_inputs: bool = False) -
     return verdict if verdict.status == "unchecked" else replace(verdict, evidence="source-code")
 
 
-def judge_independent(claim: Claim, value: Value, source: Verdict | None) -> Verdict:
+def judge_independent(claim: Claim, value: Value, source: Verdict | None, *, repair: str | None = None) -> Verdict:
     """A claim against the value of the program written from the maths the source states. It wins over the
     source's code, whose different result is named."""
     if value.torch is None or not value.agree:
@@ -115,5 +115,6 @@ def judge_independent(claim: Claim, value: Value, source: Verdict | None) -> Ver
     verdict = Verdict(claim, "confirmed" if same else "contradicted", format_value(value.torch),
                       evidence="independent", at=value.at)
     if source is not None and source.actual is not None and source.actual != verdict.actual:
-        return replace(verdict, why=f"the page's code gives {source.actual}, which disagrees with the maths")
+        code = f"the page's code, repaired ({repair}), gives" if repair else "the page's code gives"
+        return replace(verdict, why=f"{code} {source.actual}, which disagrees with the maths")
     return verdict

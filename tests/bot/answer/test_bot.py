@@ -72,7 +72,8 @@ def test_json_contract(bot):
     assert data["snippet"]["grads"] == {"x": [3.0], "y": [2.0]}
     assert {c["verdict"] for c in data["claims"]} == {"confirmed"}
     assert all(set(c) >= {"target", "quoted", "actual", "verdict", "about", "evidence"} for c in data["claims"])
-    assert {(c["about"], c["evidence"]) for c in data["claims"]} == {("source", "source-code")}
+    assert {(c["about"], c["evidence"]) for c in data["claims"]} == {("source", "independent")}  # z = x*y in code
+    assert data["snippet"]["independent"]["values"][0]["agree"] is True
     assert data["computed"] is None  # no numbers of its own
     assert set(data["timings_ms"]) >= {"retrieve", "run", "total"}
     assert "```python" in data["hits"][0]["text"]  # the answer as users see it, code included
@@ -81,7 +82,9 @@ def test_json_contract(bot):
 def test_a_wrong_quoted_value_is_reported_with_torchs_value(bot):
     data = answer_json(bot.answer("如何用torch.grad来实现雅克比矩阵,给个具体例子"))
     claim = next(c for c in data["claims"] if c["target"] == "jacobian")
-    assert claim["verdict"] == "contradicted" and claim["actual"] == "tensor([[12., 0.], [0., 18.]])"
+    assert claim["verdict"] == "contradicted" and claim["evidence"] == "independent"
+    assert claim["actual"] == "tensor([[12., 0.], [0., 27.]])"  # z = x³ at [2, 3]: the true Jacobian
+    assert "repaired" in claim["why"] and "tensor([[12., 0.], [0., 18.]])" in claim["why"]  # what the repair printed
     assert data["snippet"]["ok"] is False and data["snippet"]["repaired"]["ok"] is True
 
 

@@ -19,9 +19,9 @@ def test_every_page_chunk_has_a_snippet_that_runs_or_an_honest_repair(result):
 
 def test_quoted_values_in_the_pages_get_verdicts_by_their_evidence(result):
     counts = result.by_evidence("pages")
-    assert counts["independent", "confirmed"] >= 1 and counts["source-code", "confirmed"] >= 6
+    assert counts["independent", "confirmed"] >= 6 and counts["source-code", "confirmed"] >= 1
     by_target = {(v.claim.target, v.status, v.evidence) for c in result.checks.values() if c for v in c.verdicts}
-    assert ("jacobian", "contradicted", "source-code") in by_target  # the printed Jacobian is not what torch gives
+    assert ("jacobian", "contradicted", "independent") in by_target  # the printed Jacobian is not z = x³'s
     assert ("x.grad", "confirmed", "independent") in by_target  # page 000: y = x^2 + 3x + 1 at x = 2 gives 7
     origins = {c.snippet.origin for c in result.checks.values() if c}
     assert {"kb", "synthesized", "demo"} <= origins
