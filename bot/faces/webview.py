@@ -29,7 +29,7 @@ def claim_row(verdict: Verdict, origin: str = "pages") -> str:
     label = evidence_label(verdict, origin)
     note = f"{note} · {label}" if note and label else note or label
     return (f"| `{cell(verdict.claim.target)}` | `{cell(verdict.claim.quoted)}` | `{cell(torch_value)}` "
-            f"| {BADGES[verdict.status]} {cell(note)} |")
+            f"| {BADGES[verdict.status]}{' · ' + cell(note) if note else ''} |")
 
 
 def run_block(run) -> str:

@@ -4,6 +4,7 @@ import sqlite3
 from pathlib import Path
 
 SCREENSHOT = Path(__file__).parents[2] / "docs" / "screenshot.png"
+QUESTION = "y = x^2 + 3x + 1，x=3 时 y 对 x 的梯度是多少？"  # the screenshot's: its own numbers, then a page's example
 
 
 def ask(page, question: str):
@@ -18,25 +19,35 @@ def last_bot_message(page, text: str, timeout: int = 60_000):
     return message
 
 
-def test_chinese_question_shows_answer_citation_and_a_confirmed_badge(page):
+def test_chinese_question_shows_answer_citation_and_an_honest_badge(page):
     ask(page, "grad_fn是什么意思,举例子详细说明")
-    message = last_bot_message(page, "✅ confirmed")
+    message = last_bot_message(page, "⚠️ unchecked")
     text = message.inner_text()
     assert "AddBackward" in text and "📄 004_f12d77b702f2cfde.txt · main" in text
-    assert "c = a + b" in text  # the snippet that proves it
+    assert "no code for this claim" in text and "an illustration that judges nothing" in text  # a demo proves nothing
+    assert "✅" not in text
+
+
+def test_the_questions_own_numbers_come_first(page):
+    ask(page, "z = x*y at x=4, y=5")
+    message = last_bot_message(page, "For your numbers")
+    text = message.inner_text()
+    assert "dz/dx = 5 at x=4, y=5 (torch; sympy agrees)" in text and "dz/dy = 4" in text
+    assert text.index("For your numbers") < text.index("No entry of the knowledge base covers this question")
 
 
 def test_english_question_shows_a_contradicted_badge_with_torchs_value(page):
     ask(page, "How do I compute a Jacobian matrix with torch.autograd.grad? give an example")
     message = last_bot_message(page, "❌ contradicted")
     text = message.inner_text()
-    assert "📄 003_fb5e48b6d614cee3.txt" in text and "tensor([[12., 0.], [0., 18.]])" in text
+    assert "📄 003_fb5e48b6d614cee3.txt" in text and "tensor([[12., 0.], [0., 27.]])" in text  # the true Jacobian
+    assert "independent" in text and "tensor([[12., 0.], [0., 18.]])" in text  # what the repaired code printed
     assert "Repaired" in text  # the labelled repair, with its diff
 
 
 def test_clicking_a_related_question_asks_it(page):
     ask(page, "grad_fn是什么意思,举例子详细说明")
-    last_bot_message(page, "✅ confirmed")
+    last_bot_message(page, "⚠️ unchecked")
     related = page.locator("#suggestions button").first
     question = related.inner_text().strip()
     related.click()
@@ -69,9 +80,10 @@ def test_off_topic_question_is_declined(page):
 
 
 def test_like_is_stored_in_sqlite_and_screenshot_is_saved(page, chat_server):
-    ask(page, "x 的梯度值为什么是 tensor([7.])?")
+    ask(page, QUESTION)
     message = last_bot_message(page, "✅ confirmed")
-    message.scroll_into_view_if_needed()
+    assert "For your numbers" in message.inner_text() and "the page's example (x=2)" in message.inner_text()
+    message.evaluate("m => m.scrollIntoView({block: 'start'})")  # the answer from its first line: your numbers
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     page.locator("#chat button[aria-label='Like'], #chat button[title='Like']").last.click()
@@ -82,7 +94,7 @@ def test_like_is_stored_in_sqlite_and_screenshot_is_saved(page, chat_server):
         if rows:
             break
         page.wait_for_timeout(200)
-    assert rows and rows[-1][0] == "x 的梯度值为什么是 tensor([7.])?" and rows[-1][1] and rows[-1][2] == 1
+    assert rows and rows[-1][0] == QUESTION and rows[-1][1] and rows[-1][2] == 1
 
 
 def test_the_source_switch_answers_from_the_installed_torch_docs(page):

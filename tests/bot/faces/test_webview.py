@@ -18,7 +18,7 @@ def test_pipes_and_newlines_in_a_claim_stay_inside_their_cells():
 
 def test_a_plain_row():
     row = claim_row(Verdict(Claim("x.grad", "7", 7.0), "confirmed", actual="tensor(7.)"))
-    assert row == "| `x.grad` | `7` | `tensor(7.)` | ✅ confirmed  |"
+    assert row == "| `x.grad` | `7` | `tensor(7.)` | ✅ confirmed |"
 
 
 def test_an_overlong_line_of_a_shown_program_is_pointed_out():
