@@ -3,6 +3,7 @@ cross-checked with sympy), or the code it contains (run as given, every gradient
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.sandbox.result import Nested, RunResult
@@ -10,6 +11,8 @@ from kb.extract.code import CODE_START, MAX_TRIES, find_code, reflow
 from kb.extract.literal import close
 
 YOUR_CODE = "your code"
+MAX_RUNS = 512  # remembered runs of autograd-kb's own programs
+RUNS: OrderedDict[str, RunResult] = OrderedDict()
 STATEMENT_END = re.compile(r"[;)\]]")
 
 
@@ -90,6 +93,20 @@ def compute_question(question: str, sandbox) -> Computed | None:
     return compute_function(question, sandbox, origin="question-function")
 
 
+def run_ours(code: str, sandbox) -> RunResult:
+    """Run a program autograd-kb wrote from stated maths; it is deterministic (float64 arithmetic), so a
+    successful run is remembered by its code (a page's code, hostile and maybe random, never is)."""
+    if code in RUNS:
+        RUNS.move_to_end(code)
+        return RUNS[code]
+    run = sandbox.run(code)
+    if run.ok:
+        RUNS[code] = run
+        if len(RUNS) > MAX_RUNS:
+            RUNS.popitem(last=False)
+    return run
+
+
 def compute_function(text: str, sandbox, *, origin: str) -> Computed | None:
     """Run the program autograd-kb writes for the function and point `text` states, each value beside sympy's;
     None when the text states none."""
@@ -98,7 +115,7 @@ def compute_function(text: str, sandbox, *, origin: str) -> Computed | None:
     found = synthesize(text)
     if found is None:
         return None
-    run = sandbox.run(found.code)
+    run = run_ours(found.code, sandbox)
     values = []
     for d in found.derivatives:
         value = torch_value(run, d.target)
