@@ -7,13 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.sandbox.result import Nested, RunResult
-from kb.extract.code import CODE_START, MAX_TRIES, find_code, reflow
+from kb.extract.code import CODE_START, find_code, reflow
 from kb.extract.literal import close
 
 YOUR_CODE = "your code"
 MAX_RUNS = 512  # remembered runs of autograd-kb's own programs
 RUNS: OrderedDict[str, RunResult] = OrderedDict()
 STATEMENT_END = re.compile(r"[;)\]]")
+ENDS_TRIED = 4  # the last statement ends before the prose: each try reflows the whole span
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def question_code(question: str) -> str | None:
     if code and code.parsed and "torch" in code.text:
         return code.text
     start = CODE_START.search(question)
-    ends = sorted({m.end() for m in STATEMENT_END.finditer(question)}, reverse=True)[:MAX_TRIES] if start else []
+    ends = sorted({m.end() for m in STATEMENT_END.finditer(question)}, reverse=True)[:ENDS_TRIED] if start else []
     for end in ends:
         program = reflow(question[start.start():end])
         if program and "torch" in program and len(program.strip().splitlines()) >= 2:
