@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import click
 
-from bot.faces.wording import evidence_label, long_line_notes
+from bot.faces.wording import NOT_COVERED, NOT_COVERED_COMPUTED, evidence_label, long_line_notes
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
-NOT_COVERED = "The knowledge base does not cover this question."
-NOT_COVERED_COMPUTED = "No entry of the knowledge base covers this question; the computation above is for your numbers."
 MARKS = {"confirmed": ("✔", "green"), "contradicted": ("✘", "red"), "unchecked": ("?", "yellow")}
 
 

@@ -1,13 +1,10 @@
 """An Answer as Markdown for the web chat: answer, citation chips, snippet and run, claims, diff."""
 from __future__ import annotations
 
-from bot.faces.wording import evidence_label, long_line_notes
+from bot.faces.wording import NOT_COVERED, NOT_COVERED_COMPUTED, evidence_label, long_line_notes
 from bot.verify.judge import Verdict
 
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
-NOT_COVERED = "**The knowledge base does not cover this question.**"
-NOT_COVERED_COMPUTED = ("**No entry of the knowledge base covers this question**; the computation above is for "
-                        "your numbers.")
 STAGES = {"retrieve": "🔎 retrieving…", "run": "▶️ running the snippet in the sandbox…",
           "check": "🧮 checking quoted values…"}
 
@@ -75,7 +72,7 @@ def answer_markdown(answer, *, stage: str | None = None) -> str:
     parts = [computed_markdown(answer.computed)] if answer.computed else []
     if answer.abstained:
         closest = "\n".join(f"- {h.chunk.question}" for h in answer.hits)
-        covered = NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED
+        covered = f"**{NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED}**"
         return "\n\n".join(parts + [f"{covered}\n\nClosest entries (not an answer):\n{closest}"])
     best = answer.hits[0].chunk
     parts += [f"### {best.question}", best.text, chips(best)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 from bot.verify.judge import Verdict
 from bot.verify.snippet import long_lines
 
+NOT_COVERED = "The knowledge base does not cover this question."
+NOT_COVERED_COMPUTED = "No entry of the knowledge base covers this question; the computation above is for your numbers."
 EXAMPLE = {"pages": "the page's example", "torch-docs": "the docs' example"}
 EVIDENCE = {"independent": "independent: a program written from the stated maths, sympy agreeing",
             "source-code": "by the source's own code"}

@@ -8,11 +8,9 @@ from bot.sandbox.result import RunResult
 from bot.verify.codemath import maths_of_code
 from bot.verify.compute import Computed, compute_function
 from bot.verify.judge import NO_EVIDENCE, Verdict, draws_random_inputs, judge_independent, judge_source
-from bot.verify.repair import Repair, find_repair
+from bot.verify.repair import Repair, repair_loop
 from bot.verify.snippet import Snippet, demo
 from kb.types import Chunk, Claim
-
-MAX_REPAIRS = 3
 
 
 @dataclass(frozen=True)
@@ -31,21 +29,6 @@ class Check:
     def diff(self) -> str | None:
         """The repair as a unified diff, if the snippet was repaired."""
         return self.repaired.diff(self.snippet.code) if self.repaired else None
-
-
-def repair_loop(code: str, run: RunResult, context: str, sandbox) -> tuple[Repair | None, RunResult | None]:
-    """Apply repair rules one after another while the program keeps failing in a new way."""
-    repair, current, rules = None, run, []
-    for _ in range(MAX_REPAIRS):
-        if current.ok:
-            break
-        step = find_repair(repair.code if repair else code, current, context)
-        if step is None:
-            break
-        rules.append(step.rule)
-        repair = Repair(step.code, "; ".join(rules))
-        current = sandbox.run(repair.code)
-    return (repair, current) if repair else (None, None)
 
 
 def judge_claims(claims: tuple[Claim, ...], *, source: RunResult | None, random_inputs: bool = False,

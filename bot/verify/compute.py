@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.sandbox.result import Nested, RunResult
+from bot.verify.repair import repair_loop
 from kb.extract.code import CODE_START, find_code, reflow
 from kb.extract.literal import close
 
@@ -83,8 +84,6 @@ def compute_question(question: str, sandbox) -> Computed | None:
 
     code = question_code(question)
     if code is not None:
-        from bot.verify.check import repair_loop
-
         run = sandbox.run(code)
         repair, repaired_run = (None, None) if run.ok else repair_loop(code, run, question, sandbox)
         if repair is not None:

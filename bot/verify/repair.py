@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.sandbox.result import RunResult
 from kb.extract.code import parses
 
+MAX_REPAIRS = 3
 NON_SCALAR = "grad can be implicitly created only for scalar outputs"
 TENSOR_CALL = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<call>torch\.tensor\()")
 
@@ -103,3 +104,18 @@ def find_repair(code: str, run: RunResult, context: str = "") -> Repair | None:
         if repair is not None:
             return repair
     return None
+
+
+def repair_loop(code: str, run: RunResult, context: str, sandbox) -> tuple[Repair | None, RunResult | None]:
+    """Apply repair rules one after another while the program keeps failing in a new way."""
+    repair, current, rules = None, run, []
+    for _ in range(MAX_REPAIRS):
+        if current.ok:
+            break
+        step = find_repair(repair.code if repair else code, current, context)
+        if step is None:
+            break
+        rules.append(step.rule)
+        repair = Repair(step.code, "; ".join(rules))
+        current = sandbox.run(repair.code)
+    return (repair, current) if repair else (None, None)
