@@ -21,19 +21,22 @@ FUNCS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp,
 TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
 NODES = (sympy.Add, sympy.Mul, sympy.Pow, sympy.Symbol, sympy.Rational, sympy.Float,
          type(sympy.pi), type(sympy.E), sympy.sin, sympy.cos, sympy.tan, sympy.exp, sympy.log)
-NORMALISE = str.maketrans({"×": "*", "·": "*", "−": "-", "（": "(", "）": ")", "，": ",", "＝": "=",
-                           "；": ";", "：": ":", "［": "[", "］": "]", "²": "^2", "³": "^3"})
+NORMALISE = str.maketrans({"×": "*", "·": "*", "−": "-", "（": "(", "）": ")", "，": ",", "＝": "=", "＋": "+",
+                           "－": "-", "＊": "*", "／": "/", "；": ";", "：": ":", "［": "[", "］": "]", "²": "^2",
+                           "³": "^3"})
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?"
-SCALAR = rf"({NUMBER})(?!\.?\d)(?!\s*(?:[*/^+\-]\s*[\w(]))"  # `x = 2`, not `x = 2*y`
+SCALAR = rf"({NUMBER})(?!\.?\d)(?![A-Za-z_(])(?!\s*(?:[*/^+\-]\s*[\w(]))"  # `x = 2`, not `x = 2*y` or `y = 3x`
 VECTOR = rf"\[\s*({NUMBER}(?:\s*,\s*{NUMBER}){{1,{MAX_VECTOR - 1}}})\s*\]"
 VALUE = rf"(?:{VECTOR}|{SCALAR})"
 LETTERS = "abcdfghijklmnopqrstuvwxyz"  # variable names: one letter, but e (Euler's number)
 VAR = r"(?<![A-Za-z0-9_.])([a-df-z])"
 NAMED_POINTS = [re.compile(p) for p in (
-    rf"[在当]\s*{VAR}\s*=\s*{VALUE}", rf"{VAR}\s*=\s*{VALUE}\s*(?:时|处|的情况下|的时候)",
+    rf"[在当求令取设]\s*{VAR}\s*=\s*{VALUE}", rf"{VAR}\s*=\s*{VALUE}\s*(?:时|处|的情况下|的时候)",
     rf"\b(?i:at|when|where|for)\s+{VAR}\s*=\s*{VALUE}", rf"[,;]\s*{VAR}\s*=\s*{VALUE}(?![A-Za-z_(])",
     rf"(?:\b(?i:and)\b|和|且|、)\s*{VAR}\s*=\s*{VALUE}(?![A-Za-z_(])")]
+TUPLE_POINT = re.compile(rf"\(\s*([a-df-z](?:\s*,\s*[a-df-z]){{1,7}})\s*\)\s*=\s*"
+                         rf"\(\s*({NUMBER}(?:\s*,\s*{NUMBER}){{1,7}})\s*\)")  # (x, y) = (1, 2)
 BARE_POINTS = [re.compile(p) for p in (rf"\b(?i:at)\s+{VALUE}(?!\s*[=\w])", rf"在\s*{VALUE}\s*处")]
 ANCHOR = re.compile(r"(?<![A-Za-z0-9_.])(?:([a-z])\s*(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?\s*=(?!=)"
                     r"|(?i:derivative\s+of|differentiate|gradient\s+of)|d\s*/\s*d[a-z]|函数)"
@@ -42,7 +45,7 @@ MATH_RUN = re.compile(r"(?:[0-9A-Za-z\s+\-*/^()]|\.(?=\d))+")
 STOP_WORD = re.compile(r"\b(?:at|when|where|for|with|if|and|is|evaluated|on)\b", re.I)
 TOKENS = re.compile(r"\s+|\d+(?:\.\d+)?|[A-Za-z]+|\*\*|[-+*/^()]")
 ORDERS = [(3, re.compile(r"(?i:third|3rd)[\s-]+(?:order\s+)?derivative|三阶")),
-          (2, re.compile(r"(?i:second|2nd)[\s-]+(?:order\s+)?derivative|二阶"
+          (2, re.compile(r"(?i:second|2nd)[\s-]+(?:order\s+)?derivative|二阶|(?i:hessian)|海森"
                          r"|d\s*\^\s*2\s*\w?\s*/\s*d\s*[a-z]\s*\^\s*2"))]
 
 Point = float | tuple[float, ...]
@@ -67,6 +70,10 @@ def find_points(text: str) -> tuple[dict[str, Point], Point | None]:
     unnamed one (`at 1.5`)."""
     named = sorted((m.start(), m.group(1), _value(m.group(2), m.group(3)))
                    for p in NAMED_POINTS for m in p.finditer(text))
+    named += [(m.start(), var.strip(), float(value)) for m in TUPLE_POINT.finditer(text)
+              for var, value in zip(m.group(1).split(","), m.group(2).split(","))
+              if len(m.group(1).split(",")) == len(m.group(2).split(","))]
+    named.sort()
     points: dict[str, Point] = {}
     for _, var, value in named:
         points.setdefault(var, value)

@@ -101,6 +101,13 @@ SEVERAL = [  # text, {name: (at, target, sympy value)}
     ("d²y/dx² of y = sin(x) at x = 0.5", {"d²y/dx²": ("x=0.5", "d2y_dx2", -math.sin(0.5))}),
     ("third derivative of y = x^5 at x = 2", {"d³y/dx³": ("x=2", "d3y_dx3", 240.0)}),  # 60 x²
     ("f(x) = x^3 的雅可比矩阵, x = [2, 3]", {"jacobian df/dx": ("x=[2, 3]", "jacobian", [[12.0, 0.0], [0.0, 27.0]])}),
+    ("dy/dx at x=2 for y = 3x^2", {"dy/dx": ("x=2", "x.grad", 12.0)}),  # `y = 3x` is not the point y = 3
+    ("已知 z = x^2 * y，求 x=1，y=2 时 z 对 x 和 y 的偏导", {"dz/dx": ("x=1, y=2", "x.grad", 4.0),
+                                                   "dz/dy": ("x=1, y=2", "y.grad", 1.0)}),
+    ("compute the gradient of f(x, y) = x*y^2 at (x, y) = (1, 2)", {"df/dx": ("x=1, y=2", "x.grad", 4.0),
+                                                                  "df/dy": ("x=1, y=2", "y.grad", 4.0)}),
+    ("y＝x²＋1，当x＝2时的导数", {"dy/dx": ("x=2", "x.grad", 4.0)}),  # full-width = and +
+    ("hessian of y = x^4 at x = 1", {"d²y/dx²": ("x=1", "d2y_dx2", 12.0)}),
     ("Jacobian of y = sin(x) at x = [0, 1.5]",
      {"jacobian dy/dx": ("x=[0, 1.5]", "jacobian", [[1.0, 0.0], [0.0, math.cos(1.5)]])}),
 ]
