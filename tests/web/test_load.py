@@ -1,8 +1,10 @@
 """The web chat under concurrent gradio_client load: no failed answers, clean busy replies, flat memory, no zombies."""
 import shutil
 
+import pytest
+
 from bench.load import answer_problem, load_test, run_load, run_problem, snippet
-from bot.faces.web import run_markdown
+from bot.faces.web import answer_turns, run_markdown
 from bot.faces.webview import STAGES
 
 SMALL = {"clients": 8, "questions_per_client": 3, "snippet_clients": 2, "time_limit": 45}
@@ -32,6 +34,14 @@ def test_checks_reject_another_clients_run_and_an_unfinished_answer(bot):
     history = [{"role": "user", "content": "What is a leaf tensor?"}, {"role": "assistant", "content": STAGES["run"]}]
     assert answer_problem("What is a leaf tensor?", history) is not None
     assert answer_problem("grad_fn 是什么", history) is not None
+
+
+@pytest.mark.parametrize("question", ["What is a leaf tensor?", "how do I center a div",
+                                      "What is the derivative of sin(x)*x**2 at x = 1.5?"])
+def test_checks_accept_an_answer_a_decline_and_a_computation_no_entry_covers(bot, question):
+    _, markdown = list(answer_turns(bot, question))[-1]
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": markdown}]
+    assert answer_problem(question, history) is None, markdown[:200]
 
 
 def test_default_queue_answers_every_request(chat_server):
