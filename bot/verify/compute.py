@@ -41,7 +41,7 @@ class Value:
 
 @dataclass(frozen=True)
 class Computed:
-    """What running the question's own numbers gave."""
+    """What a program for stated maths (the question's or a source's), or the question's own code, gave."""
 
     origin: str  # "question-function" | "question-code" | "source-function" (the maths a source states)
     code: str  # as it ran: the question's code after any labelled repair
