@@ -7,7 +7,7 @@ from bot.verify.snippet import long_lines
 NOT_COVERED = "The knowledge base does not cover this question."
 NOT_COVERED_COMPUTED = "No entry of the knowledge base covers this question; the computation above is for your numbers."
 EXAMPLE = {"pages": "the page's example", "torch-docs": "the docs' example"}
-EVIDENCE = {"independent": "independent: a program written from the stated maths, sympy agreeing",
+EVIDENCE = {"independent": "independent: a program written from the stated maths",
             "source-code": "by the source's own code"}
 
 
@@ -23,4 +23,5 @@ def evidence_label(verdict: Verdict, origin: str) -> str:
         return ""
     whose = "your numbers" if verdict.about == "question" else EXAMPLE.get(origin, "the source's example")
     where = f" ({verdict.at})" if verdict.at else ""
-    return f"{whose}{where}, {EVIDENCE[verdict.evidence]}"
+    numbers = verdict.evidence == "independent" and not isinstance(verdict.claim.value, str)  # not a grad_fn
+    return f"{whose}{where}, {EVIDENCE[verdict.evidence]}" + (", sympy agreeing" if numbers else "")

@@ -20,6 +20,7 @@ SEEDED = re.compile(r"\bmanual_seed\(")
 
 
 NO_EVIDENCE = "no code for this claim"
+DIGITS = "0123456789"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def judge(claim: Claim, run: RunResult | None) -> Verdict:
             why = f"the snippet failed ({run.error})"
         return Verdict(claim, "unchecked", why=why)
     if isinstance(claim.value, str):  # a grad_fn class name such as AddBackward
-        same = str(actual).rstrip("0123456789") == claim.value.rstrip("0123456789")
+        same = str(actual).rstrip(DIGITS) == claim.value.rstrip(DIGITS)
         return Verdict(claim, "confirmed" if same else "contradicted", actual=str(actual))
     shown = format_value(actual)
     return Verdict(claim, "confirmed" if close(claim.value, actual) else "contradicted", actual=shown)
@@ -107,13 +108,17 @@ def judge_source(claim: Claim, run: RunResult, *, random_inputs: bool = False) -
 def judge_independent(claim: Claim, value: Value, source: Verdict | None, *, repair: str | None = None) -> Verdict:
     """A claim against the value of the program written from the maths the source states. It wins over the
     source's code, whose different result is named."""
-    if value.torch is None or not value.agree:
+    if value.torch is None or value.agree is False:
         why = f"torch and sympy disagree on {value.name} at {value.at}" if value.torch is not None else \
             f"the program for {value.name} at {value.at} gave no value"
         return source or Verdict(claim, "unchecked", why=why)
-    same = close(claim.value, value.torch) if not isinstance(claim.value, str) else False
-    verdict = Verdict(claim, "confirmed" if same else "contradicted", format_value(value.torch),
-                      evidence="independent", at=value.at)
+    if isinstance(value.torch, str):  # a grad_fn class: AddBackward0 is the AddBackward a page names
+        same = isinstance(claim.value, str) and value.torch.rstrip(DIGITS) == claim.value.rstrip(DIGITS)
+        actual = value.torch
+    else:
+        same = not isinstance(claim.value, str) and close(claim.value, value.torch)
+        actual = format_value(value.torch)
+    verdict = Verdict(claim, "confirmed" if same else "contradicted", actual, evidence="independent", at=value.at)
     if source is not None and source.actual is not None and source.actual != verdict.actual:
         code = f"the page's code, repaired ({repair}), gives" if repair else "the page's code gives"
         return replace(verdict, why=f"{code} {source.actual}, which disagrees with the maths")

@@ -162,6 +162,26 @@ def evaluate(node: sympy.Basic, at: dict[str, float]) -> float:
     return value
 
 
+def find_definition(text: str, name: str) -> sympy.Expr | None:
+    """How the text defines the tensor `name` from others (`c=a+b`, `d = c * 2`), kept as written (unevaluated:
+    the operation is what matters), or None."""
+    if not isinstance(text, str) or len(text) > MAX_TEXT or name not in LETTERS:
+        return None
+    text = text.translate(NORMALISE)
+    for m in re.finditer(rf"(?<![A-Za-z0-9_.]){name}\s*=(?!=)\s*", text):
+        run = MATH_RUN.match(text, m.end())
+        s = STOP_WORD.split(run.group(0), maxsplit=1)[0].strip() if run else ""
+        if safe_string(s, set(LETTERS) - {name}) and not re.match(r"\.[A-Za-z_]|[_\[{'\"]", text[run.end():]):
+            local = {n: sympy.Symbol(n) for n in LETTERS if n != name} | {"e": sympy.E, "pi": sympy.pi, **FUNCS}
+            try:
+                expr = parse_expr(s, local_dict=local, transformations=TRANSFORMS, evaluate=False)
+            except Exception:  # noqa: BLE001 - as in parse(): odd input is "no definition"
+                continue
+            if isinstance(expr, sympy.Expr) and expr.args and expr.free_symbols and _digits(expr) <= MAX_DIGITS:
+                return expr
+    return None
+
+
 def find_stated(text: str) -> Stated | None:
     """The first function in the text whose every variable has a stated point (a vector only for a function of
     one variable), defined there; None when there is none."""

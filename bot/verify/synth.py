@@ -117,6 +117,17 @@ def _program(stated: Stated, derivatives: tuple[Derivative, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def grad_fn_program(definitions: dict[str, sympy.Expr]) -> str:
+    """A torch program building each defined tensor from leaves (1.5, requiring grad), so that its grad_fn is
+    the node torch records for that operation."""
+    leaves = sorted({str(s) for expr in definitions.values() for s in expr.free_symbols} - set(definitions))
+    printer = _TorchPrinter()
+    body = [f"{name} = {printer.doprint(expr)}" for name, expr in definitions.items()]
+    lines = ["import math"] if any("math." in line for line in body) else []
+    lines += ["import torch", ""] + [_tensor(leaf, 1.5, grad=True) for leaf in leaves] + body
+    return "\n".join(lines + [f"print(type({name}.grad_fn).__name__)" for name in definitions]) + "\n"
+
+
 def synthesize(text: str) -> Synthesis | None:
     """A torch program for the derivatives of the function and point stated in `text`, or None."""
     stated = find_stated(text)

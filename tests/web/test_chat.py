@@ -21,10 +21,17 @@ def last_bot_message(page, text: str, timeout: int = 60_000):
 
 def test_chinese_question_shows_answer_citation_and_an_honest_badge(page):
     ask(page, "grad_fn是什么意思,举例子详细说明")
-    message = last_bot_message(page, "⚠️ unchecked")
+    message = last_bot_message(page, "✅ confirmed")
     text = message.inner_text()
     assert "AddBackward" in text and "📄 004_f12d77b702f2cfde.txt · main" in text
-    assert "no code for this claim" in text and "an illustration that judges nothing" in text  # a demo proves nothing
+    assert "the page's example (c = a + b), independent" in text and "c = a + b" in text  # the program from c=a+b
+
+
+def test_a_claim_with_no_evidence_is_unchecked_and_a_demo_judges_nothing(page):
+    ask(page, "pytorch的grad_fn")
+    message = last_bot_message(page, "⚠️ unchecked")
+    text = message.inner_text()
+    assert "no code for this claim" in text and "an illustration that judges nothing" in text
     assert "✅" not in text
 
 
@@ -47,7 +54,7 @@ def test_english_question_shows_a_contradicted_badge_with_torchs_value(page):
 
 def test_clicking_a_related_question_asks_it(page):
     ask(page, "grad_fn是什么意思,举例子详细说明")
-    last_bot_message(page, "⚠️ unchecked")
+    last_bot_message(page, "✅ confirmed")
     related = page.locator("#suggestions button").first
     question = related.inner_text().strip()
     related.click()

@@ -87,8 +87,8 @@ def test_ask_batch_answers_every_good_line_and_flags_bad_ones(built_index):
 
 def test_ask_human_output_has_verdict_lines_and_sources(built_index):
     result = run("ask", "grad_fn是什么意思,举例子详细说明", data_dir=built_index)
-    assert "? type(c.grad_fn) = AddBackward unchecked: no code for this claim" in result.output  # a demo judges nothing
-    assert "── snippet (demo) demo: grad_fn, an illustration that judges nothing" in result.output
+    assert "✔ type(c.grad_fn) = AddBackward confirmed — the page's example (c = a + b), independent" in result.output
+    assert "── snippet (synthesized) c.grad_fn at c = a + b" in result.output  # written from the page's c=a+b
     assert "sources: 004_f12d77b702f2cfde.txt · main" in result.output
 
 

@@ -51,8 +51,9 @@ def test_questions_without_numbers_compute_nothing(built_index):
 
 
 def test_the_terminal_shows_the_questions_numbers_first(built_index):
-    out = subprocess.run([sys.executable, "-m", "bot.faces.cli", "--data-dir", str(built_index), "ask",
-                          "y = x^2 + 3x + 1，x=3 时 y 对 x 的梯度是多少？"], capture_output=True, text=True, timeout=300)
+    question = "y = x^2 + 3x + 1，x=3 时 y 对 x 的梯度是多少？"
+    out = subprocess.run([sys.executable, "-m", "bot.faces.cli", "--data-dir", str(built_index), "ask", question],
+                         capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     first = out.stdout.splitlines()[:2]
     assert "for your numbers" in first[0] and first[1] == "dy/dx = 9 at x=3 (torch; sympy agrees)"

@@ -16,10 +16,18 @@ def verdicts(check) -> dict[str, tuple]:
 
 
 def test_a_demo_never_confirms_a_claim_the_page_has_no_code_for(sandbox):
-    check = check_chunk(chunk("若 c = a * b, 那么 c 的 grad_fn 就是 AddBackward。"), sandbox)
+    check = check_chunk(chunk("加法得到的 c 的 grad_fn 就是 AddBackward。"), sandbox)
     assert check.snippet.origin == "demo" and check.run.ok  # shown as an illustration
     assert verdicts(check) == {"type(c.grad_fn)": ("unchecked", None, None)}
     assert check.verdicts[0].why == "no code for this claim"
+
+
+def test_a_grad_fn_claim_is_judged_by_the_operation_the_page_states(sandbox):
+    wrong = check_chunk(chunk("若 c = a * b, 那么 c 的 grad_fn 就是 AddBackward。"), sandbox)
+    assert verdicts(wrong) == {"type(c.grad_fn)": ("contradicted", "independent", "MulBackward0")}
+    right = check_chunk(chunk("假设有两个张量a和b,c=a+b,那么c的grad_fn就是AddBackward。"), sandbox)
+    assert verdicts(right) == {"type(c.grad_fn)": ("confirmed", "independent", "AddBackward0")}
+    assert right.snippet.origin == "synthesized" and "c = a + b" in right.snippet.code
 
 
 def test_a_false_value_for_stated_maths_is_contradicted_with_the_independent_value(sandbox):
