@@ -188,8 +188,11 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
     from bot.faces.contract import run_json
     from bot.faces.terminal import print_run
     from bot.sandbox.client import Sandbox, SandboxUnavailable
+    from bot.sandbox.wire import MAX_CODE_BYTES
 
-    data = file.read()
+    data = file.read(MAX_CODE_BYTES + 1)  # no more: `run /dev/zero` must not read gigabytes
+    if len(data) > MAX_CODE_BYTES:
+        raise click.ClickException(f"the snippet is larger than {MAX_CODE_BYTES // 1024} KiB")
     try:
         code = data.decode("utf-8")
     except UnicodeDecodeError:

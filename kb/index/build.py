@@ -23,7 +23,7 @@ from kb.index.store import (
     read_manifest,
     write_index,
 )
-from kb.ingest.pipeline import Report, build_chunks
+from kb.ingest.pipeline import Report, build_chunks, folder_files
 from kb.settings import CORPUS_DIR, DATA_DIR, KB_DIR, max_tokens, passage_words
 from kb.types import content_hash
 
@@ -72,11 +72,16 @@ def input_hash(model: str, folders: list[Path]) -> str:
     from kb.ingest.torchdocs import torch_version
 
     digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}".encode())
-    files = sorted(KB_DIR.rglob("*.py")) + sorted(DATA_DIR.glob("*"))
+    files = [(p, None) for p in sorted(KB_DIR.rglob("*.py")) + sorted(DATA_DIR.glob("*"))]
     for folder in [CORPUS_DIR, *folders]:
-        files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-    for path in files:
-        digest.update(os.fsencode(path.resolve()) + b"\0" + path.read_bytes() + b"\0")
+        files += folder_files(folder) if folder.is_dir() else []
+    for path, unread in files:  # only what the build reads, streamed; a file it skips counts by name and reason
+        digest.update(os.fsencode(path.resolve()) + b"\0" + (unread or "").encode() + b"\0")
+        if unread is None:
+            with open(path, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+        digest.update(b"\0")
     return digest.hexdigest()[:16]
 
 

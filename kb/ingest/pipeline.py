@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from kb.settings import CORPUS_DIR
 from kb.types import Chunk, Record
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a file name, tab and newline too
 MAX_RECORD_CHARS = 20_000  # one Q&A; the longest bundled answer is 1,709 (ten chunks at most)
 
 
@@ -63,8 +65,32 @@ class Report:
 
 
 def shown(path: Path) -> str:
-    """The path as printable, storable text: bytes of its name that are not UTF-8 become �."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """The path as printable, storable text: bytes of its name that are not UTF-8 become �, control characters
+    (terminal escapes, newlines) become \\xNN."""
+    text = os.fsencode(path).decode("utf-8", "replace")
+    return NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _unread_because(path: Path, root: Path) -> str | None:
+    """Why a document of an indexed type is not read, or None when it is."""
+    if not path.resolve().is_relative_to(root):
+        return "a link to outside the folder"
+    if os.fsencode(path).decode("utf-8", "replace") != str(path):
+        return "name is not valid UTF-8"
+    if shown(path) != str(path):
+        return "name holds control characters"
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return f"larger than {MAX_FILE_BYTES // 2**20} MB"
+    return "empty file" if size == 0 else None
+
+
+def folder_files(folder: Path) -> list[tuple[Path, str | None]]:
+    """Every file of an indexed type under the folder, with why it is not read (None: it is). Nothing else in
+    the folder is opened, and nothing a link leads to outside it."""
+    root = folder.resolve()
+    paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in PARSERS and p.is_file())
+    return [(path, _unread_because(path, root)) for path in paths]
 
 
 def document_paths(dirs: list[Path], report: Report) -> list[Path]:
@@ -74,18 +100,12 @@ def document_paths(dirs: list[Path], report: Report) -> list[Path]:
         if not folder.is_dir():
             report.skipped.append((shown(folder), "not a folder"))
             continue
-        found = sorted(p for p in folder.rglob("*") if p.is_file())
-        if not any(p.suffix.lower() in PARSERS for p in found):
+        found = folder_files(folder)
+        if not found:
             report.skipped.append((shown(folder), "no .txt, .md or .html documents"))
-        for path in found:
-            if path.suffix.lower() not in PARSERS:
-                continue
-            if shown(path) != str(path):
-                report.skipped.append((shown(path), "name is not valid UTF-8"))
-            elif path.stat().st_size > MAX_FILE_BYTES:
-                report.skipped.append((str(path), f"larger than {MAX_FILE_BYTES // 2**20} MB"))
-            elif path.stat().st_size == 0:
-                report.skipped.append((str(path), "empty file"))
+        for path, reason in found:
+            if reason:
+                report.skipped.append((shown(path), reason))
             else:
                 paths.append(path)
     return paths
@@ -98,10 +118,10 @@ def load_records(dirs: list[Path], report: Report) -> list[Record]:
         try:
             found = parse_file(path)
         except (ValueError, OSError) as exc:
-            report.skipped.append((str(path), str(exc)))
+            report.skipped.append((shown(path), str(exc)))
             continue
         if not found:
-            report.skipped.append((str(path), "no questions found"))
+            report.skipped.append((shown(path), "no questions found"))
             continue
         report.documents += 1
         records += found

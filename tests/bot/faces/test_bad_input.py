@@ -69,7 +69,7 @@ def test_ask_batch_without_questions_says_so(built_index):
 
 
 SNIPPET_ERRORS = {"empty": "Error: the snippet is empty", "whitespace": "Error: the snippet is empty",
-                  "1 MB": "error: code too large", "binary": "Error: the snippet is not valid UTF-8 text",
+                  "1 MB": "Error: the snippet is larger than 256 KiB", "binary": "Error: the snippet is not valid UTF-8 text",
                   "invalid UTF-8": "Error: the snippet is not valid UTF-8 text",
                   "NUL": "error: code contains NUL bytes",
                   "control": "SyntaxError: invalid non-printable character U+001B"}
@@ -82,6 +82,11 @@ def test_run_snippet(tmp_path, name, via):
     path.write_bytes(BAD[name])
     result = invoke("run", str(path)) if via == "file" else invoke("run", "-", input=BAD[name])
     assert result.exit_code == 1 and SNIPPET_ERRORS[name] in error_line(result.output)
+
+
+def test_run_reads_no_more_than_a_snippet_may_hold():
+    result = invoke("run", "/dev/zero")  # endless: it used to read gigabytes before the size check
+    assert result.exit_code == 1 and "Error: the snippet is larger than 256 KiB" in result.output
 
 
 HEADING = b"# How does backward() fill x.grad in torch autograd?\n\n"

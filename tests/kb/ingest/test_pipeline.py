@@ -70,3 +70,50 @@ def test_an_empty_folder_is_reported():
     report = Report()
     load_records([Path("/nonexistent-folder")], report)
     assert report.skipped == [("/nonexistent-folder", "not a folder")]
+
+
+GOOD_DOC = "# How does backward() fill x.grad in torch autograd?\n\nCalling y.backward() computes the gradient of y " \
+           "and accumulates it into x.grad for every leaf tensor with requires_grad=True.\n"
+
+
+def test_a_link_out_of_the_folder_is_skipped_not_read(tmp_path):
+    outside, folder = tmp_path / "outside", tmp_path / "docs"
+    outside.mkdir(), folder.mkdir()
+    (outside / "secret.md").write_text("# What is the torch backward password?\n\nThe autograd password is hunter2.\n")
+    (folder / "notes.md").symlink_to(outside / "secret.md")
+    (folder / "inside").symlink_to(outside, target_is_directory=True)
+    (folder / "good.md").write_text(GOOD_DOC)
+    report = Report()
+    records = load_records([folder], report)
+    assert not any("hunter2" in r.answer for r in records) and len(records) == 1
+    assert (f"{folder}/notes.md", "a link to outside the folder") in report.skipped
+
+
+def test_names_with_control_characters_are_skipped_and_shown_escaped(tmp_path):
+    (tmp_path / "evil\x1b[31m\nname.md").write_text(GOOD_DOC)
+    report = Report()
+    assert load_records([tmp_path], report) == []
+    (name, reason), = report.skipped
+    assert reason == "name holds control characters" and name == f"{tmp_path}/evil\\x1b[31m\\x0aname.md"
+    assert not any(ch in "\n".join(report.lines()) for ch in "\x1b\r")
+
+
+def test_the_input_hash_reads_only_what_a_build_indexes(tmp_path):
+    import tracemalloc
+
+    from kb.index.build import input_hash
+
+    (tmp_path / "good.md").write_text(GOOD_DOC)
+    for name in ("data.bin", "huge.md"):  # 2 GB each, sparse: reading either would cost gigabytes
+        with open(tmp_path / name, "wb") as fh:
+            fh.truncate(2 << 30)
+    tracemalloc.start()
+    first = input_hash("m", [tmp_path])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 64 << 20
+    with open(tmp_path / "data.bin", "r+b") as fh:
+        fh.write(b"changed")  # not indexed: the hash does not see it
+    assert input_hash("m", [tmp_path]) == first
+    (tmp_path / "good.md").write_text(GOOD_DOC + "\nMore.\n")
+    assert input_hash("m", [tmp_path]) != first
