@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.types import Citation
 
@@ -39,13 +39,16 @@ def is_near_duplicate(a: Entry, b: Entry) -> bool:
             and containment(shingles(a.question, 2), shingles(b.question, 2)) >= 0.6)
 
 
-def _better(a: Entry, b: Entry) -> Entry:
-    rank = lambda e: (e.citations[0].section == "main", len(e.answer))  # noqa: E731
-    return a if rank(a) >= rank(b) else b
+def share(part: set[str], whole: set[str]) -> float:
+    """How much of `part` lies inside `whole`."""
+    return len(part & whole) / len(part) if part else 1.0
 
 
 def merge_duplicates(entries: list[Entry], *, threshold: float = 0.8) -> tuple[list[Entry], int]:
-    """Fold near-duplicates into their fullest copy; return the entries and how many were merged.
+    """Fold each near-duplicate into the copy seen first (the bundled pages come before added folders): that
+    copy keeps its text and gains the duplicate's citation, so a copy cannot replace what it copies. A later
+    copy with content of its own (under `threshold` of it inside the first) stays a separate entry.
+    Return the entries and how many were merged.
 
     Candidates come from a prefix filter (two answers sharing 80% of the smaller one's shingles
     must share one of its rarest 20%), so only a few pairs are compared, not all of them.
@@ -55,24 +58,24 @@ def merge_duplicates(entries: list[Entry], *, threshold: float = 0.8) -> tuple[l
     full: dict[str, list[int]] = defaultdict(list)  # shingle -> kept slots having it
     rare: dict[str, list[int]] = defaultdict(list)  # shingle -> kept slots having it in their prefix
     kept: list[Entry] = []
+    kept_sets: list[set[str]] = []
     merged = 0
     for entry, shingle_set in zip(entries, sets):
         prefix = _prefix(shingle_set, frequency, threshold)
         slots = {k for s in prefix for k in full.get(s, ())} | {k for s in shingle_set for k in rare.get(s, ())}
         match = next((k for k in sorted(slots) if is_near_duplicate(entry, kept[k])), None)
-        if match is None:
-            for s in shingle_set:
-                full[s].append(len(kept))
-            for s in prefix:
-                rare[s].append(len(kept))
-            kept.append(entry)
+        if match is not None and share(shingle_set, kept_sets[match]) >= threshold:
+            first = kept[match]
+            kept[match] = replace(first, citations=tuple(dict.fromkeys(first.citations + entry.citations)),
+                                  tags=tuple(dict.fromkeys(first.tags + entry.tags)))
+            merged += 1
             continue
-        other = kept[match]
-        best = _better(other, entry)
-        citations = tuple(dict.fromkeys(best.citations + other.citations + entry.citations))
-        kept[match] = Entry(best.question, best.answer, citations, best.topic,
-                            tuple(dict.fromkeys(other.tags + entry.tags)))
-        merged += 1
+        for s in shingle_set:
+            full[s].append(len(kept))
+        for s in prefix:
+            rare[s].append(len(kept))
+        kept.append(entry)
+        kept_sets.append(shingle_set)
     return kept, merged
 
 
