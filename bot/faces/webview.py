@@ -1,12 +1,23 @@
 """An Answer as Markdown for the web chat: answer, citation chips, snippet and run, claims, diff."""
 from __future__ import annotations
 
+import re
+
 from bot.faces.wording import NOT_COVERED, NOT_COVERED_COMPUTED, evidence_label, long_line_notes
 from bot.verify.judge import Verdict
 
+FENCED = re.compile(r"(```.*?```)", re.S)  # kb.ingest.chunk keeps a fence whole, reflowed
+MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")  # ASCII punctuation Markdown or HTML could act on
 BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
 STAGES = {"retrieve": "🔎 retrieving…", "run": "▶️ running the snippet in the sandbox…",
           "check": "🧮 checking quoted values…"}
+
+
+def plain(text: str) -> str:
+    """A source's text as text, not markup: Markdown and HTML punctuation outside fenced code is escaped, so a page's
+    `![](http://...)` or `<img>` shows as written and fetches nothing; fenced code stays code."""
+    pieces = FENCED.split(text)
+    return "".join(piece if piece.startswith("```") else MARKUP.sub(r"\\\1", piece) for piece in pieces)
 
 
 def chips(chunk) -> str:
@@ -71,11 +82,11 @@ def answer_markdown(answer, *, stage: str | None = None) -> str:
         return STAGES.get(stage or "retrieve", "")
     parts = [computed_markdown(answer.computed)] if answer.computed else []
     if answer.abstained:
-        closest = "\n".join(f"- {h.chunk.question}" for h in answer.hits)
+        closest = "\n".join(f"- {plain(h.chunk.question)}" for h in answer.hits)
         covered = f"**{NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED}**"
         return "\n\n".join(parts + [f"{covered}\n\nClosest entries (not an answer):\n{closest}"])
     best = answer.hits[0].chunk
-    parts += [f"### {best.question}", best.text, chips(best)]
+    parts += [f"### {plain(best.question)}", plain(best.text), chips(best)]
     if answer.check:
         parts.append(snippet_markdown(answer.check, best.origin))
     if stage:

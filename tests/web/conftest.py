@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,11 +32,9 @@ def chromium_path() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def chat_server(built_index, tmp_path_factory):
-    """`autograd-kb chat` on a free loopback port, on a copy of the session's index."""
-    data_dir = tmp_path_factory.mktemp("web") / "data"
-    shutil.copytree(built_index, data_dir, symlinks=True)
+@contextmanager
+def running_chat(data_dir: Path):
+    """`autograd-kb chat` on a free loopback port over `data_dir`, stopped on exit."""
     port = free_port()
     log = open(data_dir.parent / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "bot.faces.cli", "--data-dir", str(data_dir), "chat",
@@ -50,10 +49,27 @@ def chat_server(built_index, tmp_path_factory):
             if proc.poll() is not None:
                 raise RuntimeError((data_dir.parent / "server.log").read_text())
             time.sleep(0.5)
-    yield {"url": url, "data_dir": data_dir, "proc": proc}
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    try:
+        yield {"url": url, "data_dir": data_dir, "proc": proc}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def start_chat():
+    """running_chat, for tests that serve an index of their own."""
+    return running_chat
+
+
+@pytest.fixture(scope="session")
+def chat_server(built_index, tmp_path_factory):
+    """`autograd-kb chat` on a free loopback port, on a copy of the session's index."""
+    data_dir = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(built_index, data_dir, symlinks=True)
+    with running_chat(data_dir) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
