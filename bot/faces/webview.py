@@ -20,6 +20,12 @@ def plain(text: str) -> str:
     return "".join(piece if piece.startswith("```") else MARKUP.sub(r"\\\1", piece) for piece in pieces)
 
 
+def fenced(text: str, language: str) -> str:
+    """A code block that the text cannot end early: its fence is longer than any run of backticks inside."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return f"{fence}{language}\n{text.rstrip()}\n{fence}"
+
+
 def chips(chunk) -> str:
     """Citations as compact chips: document name and section."""
     return " ".join(f"`📄 {s.cite()}`" for s in chunk.citations)
@@ -44,7 +50,7 @@ def run_block(run) -> str:
     """A run's output and error."""
     parts = []
     if run.stdout.strip():
-        parts.append(f"```text\n{run.stdout.rstrip()}\n```")
+        parts.append(fenced(run.stdout, "text"))
     if run.error:
         where = f" (line {run.error_line})" if run.error_line else ""
         parts.append(f"**Error{where}:** `{run.error}`")
@@ -55,10 +61,10 @@ def snippet_markdown(check, origin: str = "pages") -> str:
     """The snippet, its run, the labelled repair, and the claims table."""
     snippet = check.snippet
     parts = [f"**Snippet** · {snippet.origin}" + (f" · `{snippet.note}`" if snippet.note else ""),
-             f"```python\n{snippet.code.rstrip()}\n```",
+             fenced(snippet.code, "python"),
              *[f"⚠️ _{note}_" for note in long_line_notes(snippet.code)], run_block(check.run)]
     if check.repaired:
-        parts += [f"**Repaired** ({check.repaired.rule}):", f"```diff\n{check.diff.rstrip()}\n```",
+        parts += [f"**Repaired** ({check.repaired.rule}):", fenced(check.diff, "diff"),
                   run_block(check.repaired_run)]
     if check.verdicts:
         parts += ["| claim | quoted | torch | verdict |\n|---|---|---|---|\n"
@@ -72,7 +78,7 @@ def computed_markdown(computed) -> str:
     values = "\n".join(f"- **{cell(v.describe())}**" for v in computed.values) or "_no gradients_"
     error = run_block(computed.run) if not computed.run.ok else ""
     repair = f"_Repaired to run: {cell(computed.repair)}_" if computed.repair else ""
-    return "\n\n".join(p for p in [f"### {title}", values, error, repair, f"```python\n{computed.code.rstrip()}\n```"]
+    return "\n\n".join(p for p in [f"### {title}", values, error, repair, fenced(computed.code, "python")]
                        if p)
 
 

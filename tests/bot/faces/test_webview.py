@@ -31,3 +31,12 @@ def test_an_overlong_line_of_a_shown_program_is_pointed_out():
     check = Check(Snippet(code, "kb"), RunResult(True, "", None, None, (), 1.0), None, None, ())
     assert "line 2 is 245 characters long: read it to the end" in snippet_markdown(check)
     assert "characters long" not in snippet_markdown(Check(Snippet("import torch\n", "kb"), check.run, None, None, ()))
+
+
+def test_shown_code_cannot_close_its_block_and_inject_markup():
+    from bot.faces.webview import fenced
+
+    code = 'x = 1\n```\n<img src="http://127.0.0.1:9/x.png">\n```python\ny = 2\n'
+    block = fenced(code, "python")
+    assert block.startswith("````python\n") and block.endswith("\n````") and code.rstrip() in block
+    assert fenced("print(1)\n", "text") == "```text\nprint(1)\n```"
