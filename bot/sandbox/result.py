@@ -1,12 +1,15 @@
 """Result types of a sandboxed snippet run, and the check that a child's result has their shape."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.sandbox.policy import MAX_NDIM
 
 Nested = list | float | int | bool | None
+TARGETS = [(re.compile(r"^type\((?P<name>[A-Za-z_]\w*)\.grad_fn\)$"), "grad_fn"),  # what a claim can be about
+           (re.compile(r"^(?P<name>[A-Za-z_]\w*)\.grad$"), "grad"), (re.compile(r"^(?P<name>[A-Za-z_]\w*)$"), "value")]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,24 @@ class RunResult:
     def tensor(self, name: str) -> TensorInfo | None:
         """Return the captured tensor called `name`, if any."""
         return next((t for t in self.tensors if t.name == name), None)
+
+    def read(self, target: str) -> tuple[Nested | str, str | None]:
+        """The value the run left under a claim target (`x.grad`, `type(c.grad_fn)`, a tensor's name), or None
+        and why not."""
+        for pattern, field in TARGETS:
+            match = pattern.match(target)
+            if not match:
+                continue
+            name = match.group("name")
+            tensor = self.tensor(name)
+            if tensor is None:
+                return None, f"the snippet leaves no tensor named {name}"
+            value = getattr(tensor, field)
+            if value is None:
+                return None, {"grad": f"{name}.grad is None after the run", "grad_fn": f"{name} has no grad_fn",
+                              "value": f"{name} is too large to compare"}[field]
+            return value, None
+        return None, f"cannot read {target} from the run"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (NaN/inf stay floats; json.dumps emits them)."""

@@ -80,8 +80,8 @@ def grad_fn_maths(chunk: Chunk, sandbox) -> Computed | None:
         return None
     code = grad_fn_program(definitions)
     run = run_ours(code, sandbox)
-    values = tuple(Value(f"{n}.grad_fn", f"{n} = {d}", getattr(run.tensor(n), "grad_fn", None),
-                         target=f"type({n}.grad_fn)") for n, d in definitions.items())
+    values = tuple(Value(f"{n}.grad_fn", f"{n} = {d}", run.read(f"type({n}.grad_fn)")[0], target=f"type({n}.grad_fn)")
+                   for n, d in definitions.items())
     return Computed("source-function", code, run, values)
 
 

@@ -57,13 +57,6 @@ def shown(value: Nested) -> str:
     return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
-def torch_value(run: RunResult, target: str) -> Nested:
-    """The value a run left under a claim target: `x.grad` (a gradient) or a tensor's name."""
-    name, _, field = target.partition(".")
-    tensor = run.tensor(name)
-    return None if tensor is None else getattr(tensor, field or "value")
-
-
 def question_code(question: str) -> str | None:
     """The torch program a question contains (fenced, as lines, or run into the prose), if any; code followed
     by English prose (`...; y.backward(); what is x.grad?`) ends at its last statement that parses."""
@@ -81,7 +74,6 @@ def question_code(question: str) -> str | None:
 
 def compute_question(question: str, sandbox) -> Computed | None:
     """Run the question's code, else the program for its stated function and point; None when it has neither."""
-
     code = question_code(question)
     if code is not None:
         run = sandbox.run(code)
@@ -118,7 +110,7 @@ def compute_function(text: str, sandbox, *, origin: str) -> Computed | None:
     run = run_ours(found.code, sandbox)
     values = []
     for d in found.derivatives:
-        value = torch_value(run, d.target)
+        value = run.read(d.target)[0]
         agree = None if value is None else close(d.sympy, value)
         values.append(Value(d.name, d.at, value, d.sympy, agree, d.target))
     return Computed(origin, found.code, run, tuple(values))

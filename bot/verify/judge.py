@@ -11,9 +11,6 @@ from bot.verify.compute import Value
 from kb.extract.literal import close, format_value
 from kb.types import Claim
 
-GRAD_FN = re.compile(r"^type\((?P<name>[A-Za-z_]\w*)\.grad_fn\)$")
-GRAD = re.compile(r"^(?P<name>[A-Za-z_]\w*)\.grad$")
-NAME = re.compile(r"^[A-Za-z_]\w*$")
 RANDOM = re.compile(r"\btorch\.(?:rand|randn|randint|randperm|normal|bernoulli|multinomial)(?:_like)?\("
                     r"|\.(?:normal_|uniform_|random_|bernoulli_|exponential_)\(|\bdropout")
 SEEDED = re.compile(r"\bmanual_seed\(")
@@ -38,39 +35,30 @@ class Verdict:
     at: str | None = None  # the point of the independent program: "x=2"
 
 
-def _actual(target: str, run: RunResult) -> tuple[object, str | None]:
-    """The value torch produced for a claim target, or None and why not."""
-    for pattern, field in ((GRAD_FN, "grad_fn"), (GRAD, "grad"), (NAME, "value")):
-        match = pattern.match(target)
-        if not match:
-            continue
-        name = match.group("name") if "name" in pattern.groupindex else target
-        tensor = run.tensor(name)
-        if tensor is None:
-            return None, f"the snippet leaves no tensor named {name}"
-        value = getattr(tensor, field)
-        if value is None:
-            return None, {"grad": f"{name}.grad is None after the run",
-                          "grad_fn": f"{name} has no grad_fn",
-                          "value": f"{name} is too large to compare"}[field]
-        return value, None
-    return None, f"cannot read {target} from the run"
+def same_value(quoted: object, actual: object) -> bool:
+    """Whether torch's value is the one quoted: a grad_fn class by name (AddBackward0 is the AddBackward a page
+    names), numbers within tolerance."""
+    if isinstance(quoted, str) or isinstance(actual, str):
+        return isinstance(quoted, str) and str(actual).rstrip(DIGITS) == quoted.rstrip(DIGITS)
+    return close(quoted, actual)
+
+
+def shown_value(actual: object) -> str:
+    """Torch's value as the verdict shows it: a class name as is, numbers as torch prints them."""
+    return actual if isinstance(actual, str) else format_value(actual)
 
 
 def judge(claim: Claim, run: RunResult | None) -> Verdict:
     """Compare one claim with a run; `confirmed` only when the run produced the value."""
     if run is None:
         return Verdict(claim, "unchecked", why="no snippet was run")
-    actual, why = _actual(claim.target, run)
+    actual, why = run.read(claim.target)
     if actual is None:
         if not run.ok:
             why = f"the snippet failed ({run.error})"
         return Verdict(claim, "unchecked", why=why)
-    if isinstance(claim.value, str):  # a grad_fn class name such as AddBackward
-        same = str(actual).rstrip(DIGITS) == claim.value.rstrip(DIGITS)
-        return Verdict(claim, "confirmed" if same else "contradicted", actual=str(actual))
-    shown = format_value(actual)
-    return Verdict(claim, "confirmed" if close(claim.value, actual) else "contradicted", actual=shown)
+    same = same_value(claim.value, actual)
+    return Verdict(claim, "confirmed" if same else "contradicted", actual=shown_value(actual))
 
 
 def code_tokens(code: str) -> str:
@@ -112,13 +100,9 @@ def judge_independent(claim: Claim, value: Value, source: Verdict | None, *, rep
         why = f"torch and sympy disagree on {value.name} at {value.at}" if value.torch is not None else \
             f"the program for {value.name} at {value.at} gave no value"
         return source or Verdict(claim, "unchecked", why=why)
-    if isinstance(value.torch, str):  # a grad_fn class: AddBackward0 is the AddBackward a page names
-        same = isinstance(claim.value, str) and value.torch.rstrip(DIGITS) == claim.value.rstrip(DIGITS)
-        actual = value.torch
-    else:
-        same = not isinstance(claim.value, str) and close(claim.value, value.torch)
-        actual = format_value(value.torch)
-    verdict = Verdict(claim, "confirmed" if same else "contradicted", actual, evidence="independent", at=value.at)
+    same = same_value(claim.value, value.torch)
+    verdict = Verdict(claim, "confirmed" if same else "contradicted", shown_value(value.torch),
+                      evidence="independent", at=value.at)
     if source is not None and source.actual is not None and source.actual != verdict.actual:
         code = f"the page's code, repaired ({repair}), gives" if repair else "the page's code gives"
         return replace(verdict, why=f"{code} {source.actual}, which disagrees with the maths")
