@@ -50,13 +50,21 @@ NEWER_SYSCALLS = range(451, 600)  # newer than this denylist: unknown risk
 NOBODY = 65534
 
 
-def _isolate_fds(keep: int) -> None:
-    """Point 0/1/2 at /dev/null and close every other descriptor except `keep`."""
+def cpu_limit(timeout: float) -> int:
+    """CPU seconds a child may use when its run has `timeout` seconds of wall time."""
+    return int(timeout) + 2
+
+
+def _isolate_fds(keep: tuple[int, ...]) -> None:
+    """Point 0/1/2 at /dev/null and close every other descriptor except those in `keep` (all above 2)."""
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    os.closerange(3, keep)
-    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
 def _set_rlimits(cpu_limit: int, as_limit: int) -> None:
@@ -111,10 +119,10 @@ def _load_seccomp() -> None:
     f.load()
 
 
-def confine(wfd: int, cpu_limit: int, as_limit: int, zygote: int) -> list[str]:
-    """Apply every protection to this child; return descriptions of those that failed."""
-    steps = (("setsid", os.setsid), ("fd isolation", lambda: _isolate_fds(wfd)),
-             ("rlimits", lambda: _set_rlimits(cpu_limit, as_limit)), ("privilege drop", _drop_root),
+def confine(keep: tuple[int, ...], cpu: int, as_limit: int, zygote: int) -> list[str]:
+    """Apply every protection to this child, keeping only the `keep` descriptors; return what failed."""
+    steps = (("setsid", os.setsid), ("fd isolation", lambda: _isolate_fds(keep)),
+             ("rlimits", lambda: _set_rlimits(cpu, as_limit)), ("privilege drop", _drop_root),
              ("parent-death signal", lambda: _die_with_parent(zygote)), ("seccomp", _load_seccomp))
     missing = []
     for name, step in steps:

@@ -1,7 +1,11 @@
-"""Result types of a sandboxed snippet run, and the check that a child's result has their shape."""
+"""Result types of a sandboxed snippet run, the check that a child's result has their shape, and the reading
+of how a child ended."""
 from __future__ import annotations
 
+import json
+import os
 import re
+import signal
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -116,3 +120,34 @@ def well_formed(result: object) -> bool:
             and all(_typed(t, _TENSOR_FIELDS) and all(_nested(n, 0) and n >= 0 for n in t["shape"])
                     and all(v is None or _nested(v, MAX_NDIM + 1) for v in (t["value"], t["grad"]))
                     for t in result["tensors"]))
+
+
+def _death(status: int, cpu: float, cpu_limit: int) -> str | None:
+    """Why a child that was killed by a signal died, or None if it exited."""
+    if not os.WIFSIGNALED(status):
+        return None
+    sig = os.WTERMSIG(status)
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= cpu_limit):
+        return f"CPU time limit exceeded ({cpu:.1f} s)"
+    if sig == signal.SIGKILL:
+        return "killed by SIGKILL (likely out of memory)"
+    if sig == signal.SIGSYS:
+        return f"killed by signal {sig} (SIGSYS): forbidden system call"
+    return f"killed by signal {sig} ({signal.Signals(sig).name})"
+
+
+def child_outcome(payload: bytes, status: int, cpu: float, cpu_limit: int, reason: str | None) -> dict:
+    """Turn what a child left behind (its result pipe's bytes, exit status, CPU time) into a result dict."""
+    reason = reason or _death(status, cpu, cpu_limit)
+    if reason is None and payload:
+        try:
+            result = json.loads(payload)
+        except (ValueError, RecursionError):  # a snippet can write anything to its result pipe
+            result = None
+        if well_formed(result):
+            return result
+        reason = "malformed result from the child"
+    if reason is None:
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+        reason = f"child exited with status {code} without a result"
+    return {"ok": False, "stdout": "", "error": reason, "error_line": None, "tensors": [], "missing": []}

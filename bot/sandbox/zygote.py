@@ -1,6 +1,9 @@
 """Zygote process: imports torch once, then forks one locked-down, never-reused child per snippet.
 
-Run as ``python -m bot.sandbox.zygote [--allow-unprotected]``; it speaks length-prefixed JSON on stdin/stdout.
+Run as ``python -m bot.sandbox.zygote`` with a SOCK_SEQPACKET control socket as fd 0.
+A request carries two pipe ends and a time limit, never code: the child, forked and confined ahead of its
+run, reads its snippet from its own pipe and writes its result to the other, which the client reads. So the
+zygote's memory, which every later child inherits, never holds a request's code or result.
 """
 from __future__ import annotations
 
@@ -9,13 +12,14 @@ import json
 import os
 import select
 import signal
+import socket
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.policy import AS_HEADROOM, MAX_NDIM, MAX_NUMEL, PRELOAD, PROBE, STDOUT_CAP, confine
-from bot.sandbox.result import well_formed
-from bot.sandbox.wire import MAX_CODE_BYTES, RESULT_CAP, recv_frame, send_frame
+from bot.sandbox.policy import AS_HEADROOM, MAX_NDIM, MAX_NUMEL, PRELOAD, STDOUT_CAP, confine, cpu_limit
+from bot.sandbox.wire import MAX_CODE_BYTES, RESULT_CAP, read_all, recv_message, send_message, write_all
 
 SNIPPET = "<snippet>"
 
@@ -129,13 +133,25 @@ def _run_snippet(code: str, result: dict) -> None:
     result["stdout"] = out.getvalue() + note
 
 
-def child_main(code: str, wfd: int, cpu_limit: int, as_limit: int, strict: bool, zygote: int) -> None:
-    """Confine this freshly forked child, run the snippet, write the JSON result to wfd and exit."""
-    missing = confine(wfd, cpu_limit, as_limit, zygote)
+def _read_code(fd: int) -> str | None:
+    """The snippet the client wrote to this child's own pipe, or None if it is not acceptable text."""
+    data = read_all(fd, MAX_CODE_BYTES)
+    os.close(fd)
+    try:
+        return None if len(data) > MAX_CODE_BYTES else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def child_main(code_fd: int, result_fd: int, cpu: int, as_limit: int, strict: bool, zygote: int) -> None:
+    """Confine this freshly forked child, read its snippet, run it, write the JSON result and exit."""
+    missing = confine((code_fd, result_fd), cpu, as_limit, zygote)
     result: dict[str, Any] = {"ok": False, "stdout": "", "error": None, "error_line": None, "tensors": [],
                               "missing": missing}
     if missing and strict:
         result["error"] = "sandbox protection unavailable: " + "; ".join(missing)
+    elif (code := _read_code(code_fd)) is None:
+        result["error"] = "the snippet did not arrive as UTF-8 text within the size limit"
     else:
         _run_snippet(code, result)
     payload = json.dumps(result).encode()
@@ -143,118 +159,98 @@ def child_main(code: str, wfd: int, cpu_limit: int, as_limit: int, strict: bool,
         result["tensors"] = []
         result["stdout"] += f"\n[tensor capture dropped: result exceeded {RESULT_CAP} bytes]"
         payload = json.dumps(result).encode()
-    view = memoryview(payload)
-    while view:
-        view = view[os.write(wfd, view):]
+    write_all(result_fd, payload)
     os._exit(0)
 
 
-# ---------------------------------------------------------------- inside the zygote
+# ---------------------------------------------------------------- inside the zygote: fork and reap, nothing else
 
 
-def _drain(fd: int, buf: bytearray) -> bool:
-    """Read what is available into buf (at most RESULT_CAP + 1 bytes); return True at EOF."""
-    try:
-        while len(buf) <= RESULT_CAP:
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                return True
-            buf += chunk[: RESULT_CAP + 1 - len(buf)]
-    except BlockingIOError:
-        pass
-    return False
-
-
-def _supervise(pid: int, rfd: int, timeout: float) -> tuple[bytes, int, float, str | None]:
-    """Collect a child's output until it exits or the deadline passes; then kill its group and reap it."""
-    pidfd = os.pidfd_open(pid)
-    os.set_blocking(rfd, False)
-    deadline = time.monotonic() + timeout
-    buf, reason, eof, exited = bytearray(), None, False, False
-    try:
-        while not exited and len(buf) <= RESULT_CAP:
-            ready = select.select([pidfd] + ([] if eof else [rfd]), [], [], max(deadline - time.monotonic(), 0))[0]
-            if not ready:
-                reason = f"timed out after {timeout:.1f} s"
-                break
-            if rfd in ready:
-                eof = _drain(rfd, buf)
-            exited = pidfd in ready
-        if exited and not eof:
-            _drain(rfd, buf)
-        if len(buf) > RESULT_CAP:
-            reason = f"output truncated: result exceeded {RESULT_CAP} bytes"
-    finally:
-        for kill in (os.killpg, os.kill):  # killpg fails if the child has not reached setsid() yet
-            try:
-                kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        _, status, usage = os.wait4(pid, 0)
-        os.close(pidfd)
-        os.close(rfd)
-    return bytes(buf), status, usage.ru_utime + usage.ru_stime, reason
-
-
-def _verdict(payload: bytes, status: int, cpu: float, cpu_limit: int, reason: str | None) -> dict:
-    """Turn what a child left behind into a wire-format result dict."""
-    if reason is None and os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= cpu_limit):
-            reason = f"CPU time limit exceeded ({cpu:.1f} s)"
-        elif sig == signal.SIGKILL:
-            reason = "killed by SIGKILL (likely out of memory)"
-        elif sig == signal.SIGSYS:
-            reason = f"killed by signal {sig} (SIGSYS): forbidden system call"
-        else:
-            reason = f"killed by signal {sig} ({signal.Signals(sig).name})"
-    if reason is None and payload:
+def _kill(pid: int) -> None:
+    """SIGKILL a child and its process group (killpg fails if it has not reached setsid() yet)."""
+    for kill in (os.killpg, os.kill):
         try:
-            result = json.loads(payload)
-        except (ValueError, RecursionError):  # a snippet can write anything to the result pipe
-            result = None
-        if well_formed(result):
-            return result
-        reason = "malformed result from the child"
-    if reason is None:
-        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-        reason = f"child exited with status {code} without a result"
-    return {"ok": False, "stdout": "", "error": reason, "error_line": None, "tensors": []}
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
-def run_child(code: str, timeout: float, as_limit: int, strict: bool) -> dict:
-    """Fork a fresh child, run code in it under confinement, and return the result dict."""
-    rfd, wfd = os.pipe()
-    cpu_limit, zygote, start = int(timeout) + 2, os.getpid(), time.monotonic()
+def prepare(fds: list[int], timeout: float, as_limit: int, strict: bool) -> int:
+    """Fork a child that confines itself and then waits on its code pipe; return its pid."""
+    code_fd, result_fd = fds
+    zygote = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
-            os.close(rfd)
-            child_main(code, wfd, cpu_limit, as_limit, strict, zygote)
+            child_main(code_fd, result_fd, cpu_limit(timeout), as_limit, strict, zygote)
         finally:
             os._exit(70)
-    os.close(wfd)
-    payload, status, cpu, reason = _supervise(pid, rfd, timeout)
-    result = _verdict(payload, status, cpu, cpu_limit, reason)
-    result["elapsed_ms"] = (time.monotonic() - start) * 1000
-    return result
+    os.close(code_fd)
+    os.close(result_fd)
+    return pid
 
 
-def serve(allow_unprotected: bool) -> None:
-    """Warm up, report readiness and missing protections, then serve run requests until stdin closes."""
-    out = os.dup(1)
-    os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol
+@dataclass
+class Running:
+    """The child whose code is running: its pid, a pidfd that is readable once it exits, and its deadline."""
+
+    pid: int
+    pidfd: int
+    deadline: float
+
+    def finish(self) -> dict:
+        """Kill the child (if still running) and reap it; report exit status, CPU seconds and a timeout."""
+        timed_out = not select.select([self.pidfd], [], [], 0)[0]
+        os.close(self.pidfd)
+        _kill(self.pid)
+        _, status, usage = os.wait4(self.pid, 0)
+        return {"status": status, "cpu": usage.ru_utime + usage.ru_stime, "timed_out": timed_out}
+
+
+def serve() -> None:
+    """Warm up, say ready, then prepare and start children as the client asks, until it closes fd 0.
+
+    Requests: {"prepare": timeout, "strict": bool} with the child's two pipe ends forks a spare child (replacing
+    an unused one) and answers {"prepared": pid}; {"go": true} starts the spare's clock, and its end is reported
+    ({"status", "cpu", "timed_out"}) when it exits or times out. Answers to the two may cross.
+    """
+    control = socket.socket(fileno=0)
+    os.dup2(2, 1)  # stray prints from libraries go to stderr
     as_limit = warm_up()
-    probe = run_child(PROBE, 30.0, as_limit, strict=False)
-    missing = probe.get("missing") or ([] if probe["ok"] else [f"seccomp (probe: {probe['error']})"])
-    send_frame(out, {"ready": True, "pid": os.getpid(), "missing": missing})
+    send_message(control, {"ready": True, "pid": os.getpid()})
+    spare: tuple[int, float] | None = None
+    running: Running | None = None
     while True:
+        waits = [control.fileno()] + ([running.pidfd] if running else [])
+        limit = max(running.deadline - time.monotonic(), 0) if running else None
+        ready = select.select(waits, [], [], limit)[0]
+        if running and (running.pidfd in ready or time.monotonic() >= running.deadline):
+            send_message(control, running.finish())
+            running = None
+        if control.fileno() not in ready:
+            continue
         try:
-            req = recv_frame(0, 8 * MAX_CODE_BYTES)  # JSON escapes can grow code 6-fold
+            request, fds = recv_message(control)
         except EOFError:
             return
-        send_frame(out, run_child(str(req["code"]), float(req["timeout"]), as_limit, not allow_unprotected))
+        if "prepare" in request and len(fds) == 2:
+            if spare is not None:
+                _kill(spare[0])
+                os.waitpid(spare[0], 0)
+            timeout = float(request["prepare"])
+            spare = prepare(fds, timeout, as_limit, bool(request["strict"])), timeout
+            send_message(control, {"prepared": spare[0]})
+        elif request.get("go") and spare is not None and running is None:
+            (pid, timeout), spare = spare, None
+            running = Running(pid, os.pidfd_open(pid), time.monotonic() + timeout)
+        else:
+            for fd in fds:
+                os.close(fd)
+            send_message(control, {"error": f"cannot do {sorted(request)} now"})
 
 
 if __name__ == "__main__":
-    serve("--allow-unprotected" in sys.argv[1:])
+    try:
+        serve()
+    except (BrokenPipeError, ConnectionResetError):  # the client went away first
+        pass

@@ -40,8 +40,8 @@ TRUNCATED = f"output truncated: result exceeded {RESULT_CAP} bytes"
 LIBC = "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
 # Builds the secret at run time (the snippet's own text, kept in the child's memory, must not contain it).
 SECRETS = f"def secrets():\n    return {SECRET_NAME[::-1]!r}[::-1], {SECRET_VALUE[::-1]!r}[::-1]\n"
-FIND_WFD = ("import os, sys\nf = sys._getframe()\nwhile 'wfd' not in f.f_locals:\n    f = f.f_back\n"
-            "w = f.f_locals['wfd']\n")  # the child's end of the result pipe
+FIND_WFD = ("import os, sys\nf = sys._getframe()\nwhile 'result_fd' not in f.f_locals:\n    f = f.f_back\n"
+            "w = f.f_locals['result_fd']\n")  # the child's end of the result pipe
 
 
 def _libc() -> ctypes.CDLL:
@@ -100,12 +100,13 @@ def _processes() -> dict[int, tuple[int, int, bytes]]:
 
 
 def strays(zygote: int, known: set[int]) -> list[int]:
-    """Children of our zygote, or (as root) processes of uid nobody that no zygote runs and that were not known."""
+    """Children of our zygote, or (as root) processes of uid nobody that no zygote runs and that were not known
+    (`known` holds the child prepared for the next run)."""
     procs = _processes()
     zygotes = {pid for pid, (_, _, cmd) in procs.items() if b"bot.sandbox.zygote" in cmd}  # other sessions' too
     as_root = os.getuid() == 0
     return [pid for pid, (ppid, uid, _) in procs.items()
-            if ppid == zygote or (as_root and uid == NOBODY and ppid not in zygotes and pid not in known)]
+            if pid not in known and (ppid == zygote or (as_root and uid == NOBODY and ppid not in zygotes))]
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +162,7 @@ def guard(sb, host, known_processes):
     zygote = sb.pid
     yield
     host.assert_untouched()
-    assert strays(zygote, known_processes | {host.victim.pid}) == []
+    assert strays(zygote, known_processes | {host.victim.pid, sb.spare_pid}) == []
     assert sb.pid == zygote, "the zygote died"
     r = sb.run(BENIGN)
     assert r.ok and r.tensor("x").grad == [7.0] and r.tensor("y").value == [11.0], r
