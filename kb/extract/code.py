@@ -15,7 +15,9 @@ FENCE = re.compile(r"```(?:[\w+-]+(?=\n)|python\b|py\b)?[ \t]*\n?(.*?)```", re.S
 CODE_START = re.compile(
     r"(?:(?<=^)|(?<=[\s:：,，。;；]))(?:import\s+\w|from\s+[\w.]+\s+import\s|#\s*\S|(?:def|class)\s+\w+|[A-Za-z_]\w*\s*=\s*torch\.)",
     re.M)
-MAX_TRIES = 24
+MAX_TRIES = 24  # prose boundaries tried per code-like start
+MAX_SPAN_CHARS = 2000  # inline code longer than this is not looked for
+MAX_ATTEMPTS = 64  # reflows per text in the search for inline code
 
 
 def _statements(program: str) -> int:
@@ -67,15 +69,20 @@ def parses(source: str) -> bool:
 
 
 def _inline_spans(text: str) -> list[tuple[str, str]]:
-    """Code run into prose: from a code-like start to the last prose boundary where it still reflows."""
-    spans, pos = [], 0
+    """Code run into prose: from a code-like start to the last prose boundary where it still reflows.
+
+    Bounded: a span is at most MAX_SPAN_CHARS long and a text gets MAX_ATTEMPTS reflows in all."""
+    spans, pos, attempts = [], 0, 0
     for start in CODE_START.finditer(text):
         if start.start() < pos:
             continue
         line_end = text.find("\n", start.start())
-        line_end = len(text) if line_end < 0 else line_end
+        line_end = min(len(text) if line_end < 0 else line_end, start.start() + MAX_SPAN_CHARS)
         ends = [m.start() for m in CJK.finditer(text, start.start(), line_end)] + [line_end]
         for end in sorted(set(ends), reverse=True)[:MAX_TRIES]:
+            if attempts >= MAX_ATTEMPTS:
+                return spans
+            attempts += 1
             raw = text[start.start():end].strip()
             program = reflow(raw) if raw else None
             if program and _statements(program) >= 2:

@@ -117,10 +117,11 @@ def parse_markdown(text: str, file: str) -> list[Record]:
     records: list[Record] = []
     lines = normalize(text).split("\n")
     headings = _headings(lines)
-    starts = {i for i, _ in headings} - {_title_line(headings)}
+    title = _title_line(headings)
+    starts = {i for i, _ in headings} - {title}
     question, body = None, []
     for i, line in enumerate(lines):
-        if i == _title_line(headings):
+        if i == title:
             continue
         if i in starts:
             heading = re.match(r"^#{1,4}\s+(.+)$", line)

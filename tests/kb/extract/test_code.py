@@ -31,3 +31,17 @@ def test_indentation_strings_and_comment_gaps_stay():
     assert collapse_spaces(program) == program
     assert collapse_spaces("x = (1,\n     2)\n") == "x = (1,\n     2)\n"  # a continuation line's indent
     assert collapse_spaces("x = f(  1  )\n") == "x = f( 1 )\n"
+
+
+def test_the_search_for_inline_code_is_bounded(monkeypatch):
+    """A long record of flattened code (18 KB took a minute) gets at most MAX_ATTEMPTS reflows, each of at most
+    MAX_SPAN_CHARS characters."""
+    import kb.extract.code as code
+
+    calls = []
+    real = code.reflow
+    monkeypatch.setattr(code, "reflow", lambda raw: calls.append(len(raw)) or real(raw))
+    flat = " ".join(f"y{i} = x * {i} # 注释 {i} for j in range(2): y{i} = y{i} + j print(y{i})" for i in range(300))
+    code.find_code("flattened?", "说明 import torch x = torch.tensor([1.0], requires_grad=True) " + flat)
+    assert 0 < len(calls) <= code.MAX_ATTEMPTS
+    assert max(calls) <= code.MAX_SPAN_CHARS
