@@ -106,8 +106,18 @@ def call(client, endpoint: str, args: tuple, check: Callable, deadline: float) -
         return Outcome(endpoint, "failed", time.monotonic() - start, "no reply before the time limit"), None
     except Exception as exc:  # noqa: BLE001 - every other error is a failed answer, reported with its text
         return Outcome(endpoint, "failed", time.monotonic() - start, f"{type(exc).__name__}: {exc}"), None
+    if busy_reply(result):
+        return Outcome(endpoint, "busy", time.monotonic() - start), None
     problem = check(result)
     return Outcome(endpoint, "failed" if problem else "ok", time.monotonic() - start, problem or ""), result
+
+
+def busy_reply(result) -> bool:
+    """True for the chat's "busy, try again in N s" reply (a run's text, or an ask's last chat message)."""
+    from bot.faces.wording import BUSY
+
+    text = result if isinstance(result, str) else text_of(result[0][-1]) if result and result[0] else ""
+    return text.startswith(BUSY)
 
 
 def request(endpoint: str, item, history: list) -> tuple[tuple, Callable]:
@@ -174,13 +184,15 @@ def rss_mib(pid: int) -> float:
 
 
 def snapshot(server: int) -> dict:
-    """The server's and its sandbox processes' RSS, its zombie descendants, and run children still alive."""
+    """The server's and its sandbox processes' RSS, its zombie descendants, and run children still alive
+    (each zygote keeps one child forked ahead for its next run: that one is not counted)."""
     table = processes()
     below = descendants(server, table)
+    zygotes = [p for p in below if table[p][0] == server]
     return {"server_rss_mib": round(rss_mib(server), 1),
             "sandbox_rss_mib": round(sum(rss_mib(p) for p in below), 1),
             "zombies": sorted(p for p in below if table[p][1] == "Z"),
-            "run_children": sorted(p for p in below if table[p][0] != server)}
+            "run_children": sorted(p for z in zygotes for p in sorted(descendants(z, table))[1:])}
 
 
 def settled_snapshot(server: int, wait: float = 5.0) -> dict:

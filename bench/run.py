@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 from bench.load import load_test, table_rows
+from bench.noisy import noisy_test
+from bench.noisy import table_rows as noisy_rows
 from bench.sandbox_bench import p50_p95, time_fresh, time_zygote
 from bench.scale import measure
 
@@ -122,6 +124,7 @@ def main() -> None:
     }
     results["build"] = time_build()
     results["load"] = load_test(args.data_dir, clients=50, questions_per_client=20, snippet_clients=10)
+    results["noisy"] = noisy_test(args.data_dir)
     print("corpus sizes:", flush=True)
     results["scale"] = measure([1_000, 10_000, 100_000] + ([1_000_000] if args.full else []))
     results["sandbox"]["speedup_p50"] = results["sandbox"]["python_c_ms"]["p50"] / results["sandbox"]["zygote_ms"]["p50"]
@@ -147,7 +150,7 @@ def main() -> None:
                      f"(recall@10 {row['hnsw_recall@10']:.3f}), BM25 {row['bm25s_query_ms']:.1f} ms "
                      f"(recall@10 {row['bm25_recall@10']:.3f}){naive}; MB exact {mb('flat_bytes')} / "
                      f"HNSW {mb('hnsw_bytes')} / BM25 {mb('bm25_bytes')}", "≤ 30 ms"))
-    rows += table_rows(results["load"])
+    rows += table_rows(results["load"]) + noisy_rows(results["noisy"])
     print("| measure | value | budget |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")

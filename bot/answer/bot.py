@@ -54,13 +54,16 @@ class Bot:
         timings = {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms}
         return Answer(query, abstained, tuple(hits), timings_ms=timings)
 
-    def verify(self, answer: Answer) -> Answer:
-        """Compute the question's own numbers, run the best chunk's snippet in the sandbox and judge its claims."""
-        if self.sandbox is None:
+    def verify(self, answer: Answer, *, sandbox=None) -> Answer:
+        """Compute the question's own numbers, run the best chunk's snippet in the sandbox and judge its claims.
+
+        `sandbox` is one leased from a pool; by default the bot's own."""
+        sandbox = sandbox or self.sandbox
+        if sandbox is None:
             return answer
         start = time.perf_counter()
-        computed = compute_question(answer.query, self.sandbox)
-        check = None if answer.abstained else check_chunk(answer.hits[0].chunk, self.sandbox)
+        computed = compute_question(answer.query, sandbox)
+        check = None if answer.abstained else check_chunk(answer.hits[0].chunk, sandbox)
         if check and check.maths and computed and check.maths.code == computed.code:  # the example is your numbers
             check = replace(check, verdicts=tuple(replace(v, about="question") if v.evidence == "independent" else v
                                                   for v in check.verdicts))

@@ -1,6 +1,7 @@
 """What the commands share: where the data lives and how the bot is loaded."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,15 +22,16 @@ def data_dir_of(ctx: click.Context) -> Path:
     return ctx.obj.get("data_dir") or data_dir()
 
 
-def load_bot(ctx: click.Context, *, sandbox: bool = True):
-    """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly."""
+def load_bot(ctx: click.Context, *, sandbox: bool = True, workers: int = 0, max_waiting: int = 32):
+    """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly.
+
+    With `workers`, the bot gets a pool of that many sandboxes to share among web sessions."""
     import threading
 
-    from bot.answer.bot import Bot
     from bot.sandbox.client import Sandbox, SandboxUnavailable
-    from kb.index.store import IndexUnavailable
+    from bot.sandbox.pool import SandboxPool
 
-    box = Sandbox() if sandbox else None
+    box = (SandboxPool(size=workers, max_waiting=max_waiting) if workers else Sandbox()) if sandbox else None
     errors: list[Exception] = []
 
     def start() -> None:
@@ -42,6 +44,24 @@ def load_bot(ctx: click.Context, *, sandbox: bool = True):
     if starter:
         starter.start()
     try:
+        bot = _load_index(ctx, box)
+    finally:
+        if starter:
+            starter.join()
+        if box and (errors or sys.exc_info()[0]):
+            box.close()  # its zygote would outlive this command
+    if errors:
+        raise click.ClickException(str(errors[0]))
+    _note_other_model(bot.retriever.model)
+    return bot
+
+
+def _load_index(ctx: click.Context, box):
+    """The bot on the data directory's index and its embedding model, or a clear error."""
+    from bot.answer.bot import Bot
+    from kb.index.store import IndexUnavailable
+
+    try:
         bot = Bot(data_dir_of(ctx), sandbox=box)
         bot.warm_up()
     except IndexUnavailable as exc:
@@ -50,12 +70,6 @@ def load_bot(ctx: click.Context, *, sandbox: bool = True):
         reason = str(exc).splitlines()[0]
         raise click.ClickException(f"{reason} The index in {data_dir_of(ctx)} was built with that model: run "
                                    "`autograd-kb build` to re-embed it with the configured one") from None
-    finally:
-        if starter:
-            starter.join()
-    if errors:
-        raise click.ClickException(str(errors[0]))
-    _note_other_model(bot.retriever.model)
     return bot
 
 

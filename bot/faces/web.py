@@ -5,7 +5,10 @@ from pathlib import Path
 from bot.answer.bot import Bot
 from bot.answer.question import MAX_QUESTION_CHARS, BadQuestion
 from bot.faces.feedback import FeedbackStore
+from bot.faces.limits import LOOPBACK_HOSTS, MAX_HISTORY_MESSAGES, GuardedApp, RateLimit, SessionGate
 from bot.faces.webview import STAGES, answer_markdown, run_block
+from bot.faces.wording import busy
+from bot.sandbox.pool import Busy
 from kb.types import ORIGIN_CHOICES
 
 EXAMPLES_FILE = Path(__file__).with_name("examples.txt")
@@ -20,13 +23,17 @@ def example_questions() -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def run_markdown(bot: Bot, code: str) -> str:
+def run_markdown(bot: Bot, code: str, *, session: str = "") -> str:
     """Run a pasted snippet in the sandbox and show its output and each tensor's gradient."""
     if not code or not code.strip():
         return "⚠️ Paste or write a snippet first."
     if len(code.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
         return f"⚠️ The snippet is too large (limit {MAX_SNIPPET_BYTES // 1024} KiB)."
-    run = bot.sandbox.run(code)
+    try:
+        with bot.sandbox.lease(session, lane="run") as box:
+            run = box.run(code)
+    except Busy as exc:
+        return busy(str(exc), exc.retry_after)
     rows = [f"| `{t.name}` | {list(t.shape)} | {t.requires_grad} | {t.is_leaf} | {t.grad_fn or '—'} "
             f"| `{t.grad if t.grad is not None else '—'}` |" for t in run.tensors]
     table = ("| tensor | shape | requires_grad | is_leaf | grad_fn | grad |\n|---|---|---|---|---|---|\n"
@@ -35,8 +42,9 @@ def run_markdown(bot: Bot, code: str) -> str:
     return "\n\n".join(p for p in [f"**{status}** in {run.elapsed_ms:.0f} ms", run_block(run), table] if p)
 
 
-def answer_turns(bot: Bot, question: str, origin: str = "all"):
-    """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input."""
+def answer_turns(bot: Bot, question: str, origin: str = "all", *, session: str = ""):
+    """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input
+    or when the sandbox is too busy."""
     yield None, STAGES["retrieve"]
     try:
         answer = bot.retrieve(question, k=4, origin=origin if origin in ORIGIN_CHOICES else "all")
@@ -44,38 +52,73 @@ def answer_turns(bot: Bot, question: str, origin: str = "all"):
         yield None, f"⚠️ {exc}"
         return
     yield answer, answer_markdown(answer, stage="run")
-    answer = bot.verify(answer)  # the question's own numbers even when no entry answers it
+    try:
+        with bot.sandbox.lease(session, lane="ask") as box:  # one worker for all of this answer's runs
+            answer = bot.verify(answer, sandbox=box)  # the question's own numbers even when no entry answers it
+    except Busy as exc:
+        yield None, busy(str(exc), exc.retry_after)
+        return
     if not answer.abstained:
         yield answer, answer_markdown(answer, stage="check")
     yield answer, answer_markdown(answer)
 
 
-def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None, origin: str = "all"):
-    """The Blocks app; `bot` and `store` are shared by every session."""
+def session_of(request) -> str:
+    """Whose request this is: the browser tab's Gradio session, else the client's address."""
+    if request is None:
+        return ""
+    return request.session_hash or (request.client.host if request.client else "")
+
+
+def kept_history(history: list | None) -> list:
+    """The chat so far, only its last MAX_HISTORY_MESSAGES messages (a client sends it back with each ask)."""
+    return list(history or [])[-MAX_HISTORY_MESSAGES:]
+
+
+def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = None, origin: str = "all",
+              gate: SessionGate | None = None, likes: RateLimit | None = None):
+    """The Blocks app; `bot` and `store` are shared by every session, `gate` and `likes` bound each one."""
     import gradio as gr
 
     examples = examples or example_questions()
+    gate, likes = gate or SessionGate(), likes or RateLimit()
 
-    def respond(question: str, history: list, turns: dict, source: str = "all"):  # `source`: the `ask` API's name
-        history = list(history or []) + [{"role": "user", "content": question or ""},
-                                         {"role": "assistant", "content": ""}]
+    def respond(question: str, history: list, turns: dict, source: str = "all", request: gr.Request = None):
+        # `source` is the `ask` API's name for the origin
+        session = session_of(request)
+        history = kept_history(history) + [{"role": "user", "content": question or ""},
+                                           {"role": "assistant", "content": ""}]
         answer = None
-        for answer, markdown in answer_turns(bot, question, source):
-            history[-1] = {"role": "assistant", "content": markdown}
-            yield history, turns, gr.update(), ""
+        try:
+            with gate.admit(session):
+                for answer, markdown in answer_turns(bot, question, source, session=session):
+                    history[-1] = {"role": "assistant", "content": markdown}
+                    yield history, turns, gr.update(), ""
+        except Busy as exc:
+            history[-1] = {"role": "assistant", "content": busy(str(exc), exc.retry_after)}
+            yield history, turns, gr.update(), question
+            return
         if answer is None:
             return
         best = answer.best
-        turns = {**turns, str(len(history) - 1): {
-            "question": answer.query, "answer_id": best.chunk.id if best else None,
-            "code": answer.check.snippet.code if answer.check else ""}}
+        turns = {k: v for k, v in turns.items() if int(k) >= len(history) - MAX_HISTORY_MESSAGES}
+        turns[str(len(history) - 1)] = {"question": answer.query, "answer_id": best.chunk.id if best else None,
+                                        "code": answer.check.snippet.code if answer.check else ""}
         related = [[h.chunk.question] for h in answer.hits[1:]] if best else [[q] for q in examples]
         yield history, turns, gr.update(samples=related, label="Related questions" if best else "Try"), ""
 
-    def like(turns: dict, data: gr.LikeData) -> None:
+    def run_code(text: str, request: gr.Request = None) -> str:
+        session = session_of(request)
+        try:
+            with gate.admit(session):
+                return run_markdown(bot, text, session=session)
+        except Busy as exc:
+            return busy(str(exc), exc.retry_after)
+
+    def like(turns: dict, data: gr.LikeData, request: gr.Request = None) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turn = turns.get(str(index))
-        if turn:
+        if turn and likes.allow(session_of(request)):
             store.record(turn["question"], turn["answer_id"], data.liked is True or data.liked == "Like")
 
     def last_snippet(turns: dict) -> str:
@@ -108,15 +151,23 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
         question.submit(respond, inputs, outputs)
         suggestions.click(lambda sample: sample[0], suggestions, question).then(respond, inputs, outputs)
         chat.like(like, [turns], None)
-        run.click(lambda text: run_markdown(bot, text), code, output, concurrency_limit=2, api_name="run")
+        run.click(run_code, code, output, api_name="run")
         open_snippet.click(last_snippet, turns, code)
     return app
 
 
-def serve(bot: Bot, store: FeedbackStore, *, host: str, port: int, max_queue: int = 32,
-          concurrency: int = 2, quiet: bool = False, origin: str = "all") -> None:
-    """Launch the app (blocking) with a bounded queue and a concurrency limit matched to the sandbox."""
+def serve(bot: Bot, store: FeedbackStore, *, host: str, port: int, max_queue: int = 32, quiet: bool = False,
+          origin: str = "all", auth: tuple[str, str] | None = None, hosts: tuple[str, ...] = LOOPBACK_HOSTS) -> None:
+    """Serve the app (blocking) behind the request guard: Host allow-list, body cap, no uploads, optional login.
+
+    Every ask and run starts at once (no Gradio concurrency limit): the session gate and the sandbox pool,
+    not a first-come queue, decide who waits."""
+    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
+
     app = build_app(bot, store, origin=origin)
-    app.queue(max_size=max_queue, default_concurrency_limit=concurrency)
-    app.launch(server_name=host, server_port=port, css=CSS, quiet=quiet, show_error=True,
-               footer_links=[])
+    app.queue(max_size=max_queue, default_concurrency_limit=None)
+    api = gr.mount_gradio_app(FastAPI(), app, path="", auth=auth, css=CSS, show_error=True, footer_links=[],
+                              max_file_size=0)
+    uvicorn.run(GuardedApp(api, hosts=hosts), host=host, port=port, log_level="warning" if quiet else "info")

@@ -11,6 +11,14 @@ EVIDENCE = {"independent": "independent: a program written from the stated maths
             "source-code": "by the source's own code"}
 
 
+BUSY = "⚠️ Busy:"
+
+
+def busy(reason: str, retry_after: int) -> str:
+    """`⚠️ Busy: <reason>. Try again in 5 s.`"""
+    return f"{BUSY} {reason}. Try again in {retry_after} s."
+
+
 def long_line_notes(code: str) -> list[str]:
     """`line 4 is 233 characters long: read it to the end` for each overlong line of a shown program."""
     return [f"line {n} is {length} characters long: read it to the end" for n, length in long_lines(code)]

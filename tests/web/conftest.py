@@ -33,12 +33,13 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def running_chat(data_dir: Path):
-    """`autograd-kb chat` on a free loopback port over `data_dir`, stopped on exit."""
+def running_chat(data_dir: Path, *options: str, env: dict | None = None):
+    """`autograd-kb chat [options]` on a free loopback port over `data_dir`, stopped on exit."""
     port = free_port()
     log = open(data_dir.parent / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "bot.faces.cli", "--data-dir", str(data_dir), "chat",
-                             "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+                             "--host", "127.0.0.1", "--port", str(port), *options], stdout=log,
+                            stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 120
     while time.time() < deadline:
