@@ -95,3 +95,46 @@ def test_a_login_is_required_when_the_operator_sets_one(guarded_chat):
 def test_an_allowed_host_name_is_served(guarded_chat):
     assert request(guarded_chat["url"], "GET", "/", host="kb.example.org")[0] == 200
     assert request(guarded_chat["url"], "GET", "/", host="evil.example")[0] == 421
+
+
+def feedback_rows(data_dir) -> int:
+    from bot.faces.feedback import FeedbackStore, feedback_path
+
+    path = feedback_path(data_dir)
+    if not path.exists():
+        return 0
+    store = FeedbackStore(path)
+    try:
+        return len(list(store.rows()))
+    finally:
+        store.close()
+
+
+def test_a_flood_of_likes_from_one_session_is_cut_at_the_rate_limit(chat_server):
+    """Likes posted straight to the queue (as a script would, 878 in 10 s before): 20 a minute are kept."""
+    import time
+    import urllib.request
+
+    from bot.faces.limits import RateLimit
+
+    url, before = chat_server["url"], feedback_rows(chat_server["data_dir"])
+    client = Client(url, verbose=False)
+    try:
+        client.predict("What is a leaf tensor?", [], "all", api_name="/ask")  # a turn to like
+        config = json.load(urllib.request.urlopen(url + "config"))
+        like = next(d for d in config["dependencies"] if d.get("api_name") == "like")
+        body = json.dumps({"data": [None], "fn_index": like["id"], "session_hash": client.session_hash,
+                           "event_data": {"index": [1, 0], "value": "x", "liked": True},
+                           "trigger_id": like["targets"][0][0]}).encode()
+        for _ in range(RateLimit().count + 15):
+            status, _ = request(url, "POST", "/gradio_api/queue/join", body=body,
+                                headers={"Content-Type": "application/json"})
+            assert status == 200
+    finally:
+        client.close()
+    for _ in range(100):  # the queue records them shortly after
+        if feedback_rows(chat_server["data_dir"]) - before >= RateLimit().count:
+            break
+        time.sleep(0.1)
+    time.sleep(1.0)
+    assert feedback_rows(chat_server["data_dir"]) - before == RateLimit().count
