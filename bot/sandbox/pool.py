@@ -4,7 +4,8 @@ A pool holds one `Sandbox` (one zygote) per core. A session leases a worker for 
 run. Waiting leases are served asks first, then the session holding the fewest workers, then the one that has
 used the least sandbox time lately, then in order of arrival; code-panel runs never hold the last free worker,
 so looping snippets cannot keep an answer waiting longer than one run's time limit. At most `max_waiting`
-leases may wait: beyond that the pool says busy (the web chat also caps each session's requests).
+leases may wait, none longer than `max_wait` seconds (two runs' time limits): beyond that the pool says busy
+rather than keep people waiting (the web chat also caps each session's requests).
 """
 from __future__ import annotations
 
@@ -59,10 +60,12 @@ def default_size() -> int:
 class SandboxPool:
     """A fair, bounded pool of sandboxes; `run` and `lease` are what the web chat calls."""
 
-    def __init__(self, *, size: int | None = None, timeout: float = 5.0, max_waiting: int = 32) -> None:
+    def __init__(self, *, size: int | None = None, timeout: float = 5.0, max_waiting: int = 32,
+                 max_wait: float | None = None) -> None:
         self.size = size or default_size()
         self.timeout = timeout
         self.max_waiting = max_waiting
+        self.max_wait = 2 * timeout if max_wait is None else max_wait
         self._workers = [Sandbox(timeout=timeout) for _ in range(self.size)]
         self._free = list(self._workers)
         self._held: dict[int, str] = {}  # id(box) -> lane
@@ -101,16 +104,21 @@ class SandboxPool:
 
     def _acquire(self, session: str, lane: str) -> Sandbox:
         with self._cond:
+            busy = Busy("the sandbox is busy with other people's runs", math.ceil(self.timeout))
             if len(self._waiters) >= self.max_waiting:
-                raise Busy("the sandbox is busy with other people's runs", math.ceil(self.timeout))
+                raise busy
             state = self._sessions.setdefault(session, _Session())
             waiter = _Waiter(session, lane, next(self._seq))
             self._waiters.append(waiter)
             state.waiting += 1
             self._dispatch()
-            while waiter.box is None:
-                self._cond.wait()
+            deadline = time.monotonic() + self.max_wait
+            while waiter.box is None and time.monotonic() < deadline:
+                self._cond.wait(deadline - time.monotonic())
             state.waiting -= 1
+            if waiter.box is None:
+                self._waiters.remove(waiter)
+                raise busy
             state.held += 1
             return waiter.box
 

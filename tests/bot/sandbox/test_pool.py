@@ -46,7 +46,7 @@ def settle(pool: SandboxPool, waiting: int) -> None:
 
 @pytest.fixture
 def pool():
-    box = SandboxPool(size=2, max_waiting=3)
+    box = SandboxPool(size=2, max_waiting=3, max_wait=120)  # waiting never runs out within a test
     yield box
     box.close()
 
@@ -106,6 +106,18 @@ def test_a_full_pool_says_busy_with_a_time_to_retry(pool):
     assert isinstance(refused.error, Busy) and refused.error.retry_after == 5
     for holder in holders + waiting:
         holder.release()
+
+
+def test_a_lease_that_waits_longer_than_max_wait_is_told_busy():
+    pool = SandboxPool(size=1, max_wait=0.2)
+    holder = Holder(pool, "looper", "ask")
+    assert holder.granted.wait(10)
+    late = Holder(pool, "asker", "ask")
+    assert late.granted.wait(10)  # set by the Busy it got, not by a worker
+    assert isinstance(late.error, Busy) and pool._waiters == []
+    holder.release()
+    with pool.lease("asker"):  # the worker is free again
+        pass
 
 
 def test_a_leased_worker_runs_snippets(pool):
