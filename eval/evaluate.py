@@ -12,7 +12,10 @@ from kb.types import Chunk
 
 DEV_SET = Path(__file__).parent / "sets" / "dev.jsonl"  # pages' questions and off-topic ones
 DOCS_SET = Path(__file__).parent / "sets" / "docs.jsonl"  # questions only the torch docs answer
-DEFAULT_SETS = (DEV_SET, DOCS_SET)
+HELDOUT_SET = Path(__file__).parent / "sets" / "heldout.jsonl"  # written blind from the chunk texts
+UNCOVERED_SET = Path(__file__).parent / "sets" / "uncovered.jsonl"  # on-topic questions no chunk answers (tuning)
+DEFAULT_SETS = (HELDOUT_SET, DEV_SET, DOCS_SET, UNCOVERED_SET)
+SPLITS = ("heldout", "tune", "")  # reported in this order: held-out first
 FULL = "hybrid + bridge"  # what answers use
 VARIANTS = {
     "dense only": SearchOptions(lexical=False, bridge=False),
@@ -20,6 +23,7 @@ VARIANTS = {
     "hybrid": SearchOptions(bridge=False),
     FULL: SearchOptions(),
     "hybrid + bridge, RRF fusion": SearchOptions(fusion="rrf"),
+    "hybrid + bridge, comparisons not split": SearchOptions(compare=False),
 }
 CUTOFFS = (1, 3, 5)
 
@@ -33,6 +37,7 @@ class Query:
     lang: str
     kind: str
     quotes: tuple[str, ...]
+    split: str = ""  # "heldout" (never tuned on), "tune", or "" when a set is not split
 
     @property
     def answerable(self) -> bool:
@@ -50,7 +55,11 @@ def _query(row: object) -> Query:
     if not isinstance(relevant, list) or not all(isinstance(q, str) and q for q in relevant):
         raise ValueError("relevant must be a list of non-empty quotes")
     text = validate_question(row["query"])
-    return Query(str(row["id"]), text, str(row.get("lang", "?")), str(row.get("kind", "?")), tuple(relevant))
+    split = str(row.get("split", ""))
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(s for s in SPLITS if s)}, not {split!r}")
+    return Query(str(row["id"]), text, str(row.get("lang", "?")), str(row.get("kind", "?")), tuple(relevant),
+                 split)
 
 
 def load_set(path: Path = DEV_SET) -> list[Query]:
@@ -128,13 +137,17 @@ def retrieval_metrics(qrels: dict[str, set[str]], run: dict, ids: list[str]) -> 
 
 
 def abstention_metrics(queries: list[Query], evidence: dict[str, Evidence], policy: Policy) -> dict:
-    """Off-topic abstention (recall), abstention precision, and the false-abstain rate."""
+    """Abstention on unanswerable questions (recall), its precision, the false-abstain rate, and the share
+    declined of off-topic questions and of on-topic ones no chunk covers (kind "uncovered")."""
     abstained = {q.id for q in queries if not policy.answers(evidence[q.id])}
     off = {q.id for q in queries if not q.answerable}
     on = {q.id for q in queries if q.answerable}
+    share = lambda ids: len(abstained & ids) / len(ids) if ids else None  # noqa: E731
     return {"abstain_recall": len(abstained & off) / len(off) if off else 1.0,
             "abstain_precision": len(abstained & off) / len(abstained) if abstained else 1.0,
-            "false_abstain": len(abstained & on) / len(on) if on else 0.0}
+            "false_abstain": len(abstained & on) / len(on) if on else 0.0,
+            "declined_off_topic": share({q.id for q in queries if not q.answerable and q.kind != "uncovered"}),
+            "declined_uncovered": share({q.id for q in queries if q.kind == "uncovered"})}
 
 
 def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy) -> list[dict]:

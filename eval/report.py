@@ -7,12 +7,17 @@ from pathlib import Path
 from eval.evaluate import CUTOFFS
 
 METRICS = [f"recall@{k}" for k in CUTOFFS] + ["mrr@10", "ndcg@10"]
+ABSTENTION = ["abstain_recall", "abstain_precision", "false_abstain", "declined_off_topic", "declined_uncovered"]
+
+
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def table(rows: dict[str, dict], columns: list[str]) -> str:
-    """A Markdown table: one row per key, one column per metric."""
+    """A Markdown table: one row per key, one column per metric (— where a metric does not apply)."""
     head = "| | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n"
-    return head + "".join(f"| {name} | " + " | ".join(f"{vals.get(c, float('nan')):.3f}" for c in columns)
+    return head + "".join(f"| {name} | " + " | ".join(_cell(vals.get(c, float("nan"))) for c in columns)
                           + " |\n" for name, vals in rows.items())
 
 
@@ -28,8 +33,7 @@ def markdown(result: dict) -> str:
         "## Full system by the origin that answers", "", table(result["by_origin"], METRICS),
         "## Full system by language", "", table(result["by_language"], METRICS),
         "## Abstention", "",
-        table({"all": abst, **result["abstention_by_language"]},
-              ["abstain_recall", "abstain_precision", "false_abstain"]),
+        table({"all": abst, **result["abstention_by_language"]}, ABSTENTION),
         f"Policy in use: `{result['policy']}`.", "",
         f"Best point of the threshold sweep (most off-topic abstention with false abstention ≤ 0.05, "
         f"middle of the plateau): weak_min_coverage = {best['weak_min_coverage']} "

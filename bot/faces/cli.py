@@ -218,35 +218,46 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
 
 @main.command(name="eval")
 @click.option("--set", "set_paths", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
-              help="A JSONL question set; repeat for several [default: the bundled dev and docs sets].")
+              help="A JSONL question set; repeat for several [default: the bundled held-out, dev and docs sets].")
+@click.option("--split", type=click.Choice(["heldout", "tune", "all"]), default="all", show_default=True,
+              help="Which part of split sets to measure: held-out questions (never tuned on) or tuning ones.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write metrics.json, report.md and PNG plots here.")
+              help="Write metrics.json, report.md and PNG plots here (one folder per split).")
 @origin_option("Search only this origin (questions it cannot answer are left out of retrieval metrics).")
 @click.pass_context
-def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], report_dir: Path | None, origin: str) -> None:
-    """Measure retrieval (Recall@1/3/5, MRR@10, nDCG@10) and abstention on a labelled set.
+def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], split: str, report_dir: Path | None,
+                 origin: str) -> None:
+    """Measure retrieval (Recall@1/3/5, MRR@10, nDCG@10) and abstention on labelled sets, held-out part first.
 
     \b
     Examples:
       autograd-kb eval
+      autograd-kb eval --split heldout
       autograd-kb eval --set my_questions.jsonl --report build/eval
       autograd-kb eval --source pages
     """
-    from eval.evaluate import DEFAULT_SETS, evaluate_set, load_sets
-    from eval.report import METRICS, table, write_report
+    from eval.evaluate import DEFAULT_SETS, SPLITS, evaluate_set, load_sets
+    from eval.report import ABSTENTION, METRICS, table, write_report
 
     try:
         queries = load_sets(list(set_paths or DEFAULT_SETS))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     bot = load_bot(ctx, sandbox=False)
-    result = evaluate_set(bot.retriever, queries, bot.policy, origin=origin)
-    click.echo(table(result["variants"], METRICS))
-    click.echo(table(result["by_origin"], METRICS))
-    click.echo(table({"all": result["abstention"]}, ["abstain_recall", "abstain_precision", "false_abstain"]))
-    if report_dir:
-        for path in write_report(result, report_dir):
-            click.echo(f"wrote {path}")
+    parts = {s: [q for q in queries if q.split == s] for s in SPLITS if split in ("all", s or "all")}
+    parts = {s: part for s, part in parts.items() if part}
+    if not parts:
+        raise click.ClickException(f"no {split} questions in the sets")
+    for name, part in parts.items():
+        title = {"heldout": "held-out", "tune": "tuning", "": "unsplit"}[name]
+        click.echo(f"## {title}: {len(part)} questions" + (" (never tuned on)" if name == "heldout" else ""))
+        result = evaluate_set(bot.retriever, part, bot.policy, origin=origin)
+        click.echo(table(result["variants"], METRICS))
+        click.echo(table(result["by_origin"], METRICS))
+        click.echo(table({"all": result["abstention"]}, ABSTENTION))
+        if report_dir:
+            for path in write_report(result, report_dir / (name or "all") if len(parts) > 1 else report_dir):
+                click.echo(f"wrote {path}")
 
 
 from bot.faces.cli_web import chat, feedback  # noqa: E402  (the web commands live beside the others)
