@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.answer.compare import comparison_sides
 from bot.answer.domain import near
 from kb.index.bridge import expand, gloss
 from kb.index.search import Index, lexical_text
@@ -41,6 +42,7 @@ class SearchOptions:
     lexical: bool = True
     bridge: bool = True
     fusion: str = "zscore"  # or "rrf", reciprocal rank fusion, for comparison
+    compare: bool = True  # a comparison question gets each side's best hit too
 
 
 def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
@@ -120,7 +122,13 @@ class Retriever:
         else:
             fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits))
         best = sorted(fused, key=lambda i: -fused[i])[:k]
-        return [Hit(self.index.chunks[i], float(fused[i])) for i in best]
+        hits = [Hit(self.index.chunks[i], float(fused[i])) for i in best]
+        sides = comparison_sides(query) if options.compare else None
+        if sides and hits:
+            single = replace(options, compare=False)
+            side_hits = [h for side in sides for h in self.search(side, k=1, origin=origin, options=single)]
+            hits = list({h.chunk.id: h for h in [hits[0], *side_hits, *hits[1:]]}.values())[:k]
+        return hits
 
     def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
         """Weighted lexical terms, plus the indexed words that unknown words are one typo away from."""
