@@ -18,7 +18,7 @@ DEFAULT_SETS = (HELDOUT_SET, DEV_SET, DOCS_SET, UNCOVERED_SET)
 SPLITS = ("heldout", "tune", "")  # reported in this order: held-out first
 FULL = "hybrid + bridge"  # what answers use
 VARIANTS = {
-    "dense only": SearchOptions(lexical=False, bridge=False),
+    "dense only (glossed query)": SearchOptions(lexical=False),
     "lexical only": SearchOptions(dense=False, bridge=False),
     "hybrid": SearchOptions(bridge=False),
     FULL: SearchOptions(),
@@ -154,7 +154,7 @@ def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy) -> 
     """Abstention figures as the coverage needed for questions with only ambiguous terms varies."""
     rows = []
     for weak in [x / 100 for x in range(0, 61)]:
-        policy = Policy(weak)
+        policy = Policy(weak, base.decline_unknown_names)
         rows.append({"weak_min_coverage": weak, **abstention_metrics(queries, evidence, policy)})
     return rows
 

@@ -23,6 +23,8 @@ ORIGIN_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
 SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
+CODE_NAME = re.compile(r"(?<![\w.])(?:[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"
+                       r"|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9_])")
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,20 @@ class Retriever:
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
         total += np.array([ORIGIN_PRIOR[self.index.chunks[i].origin] for i in ids])
         return dict(zip(ids, total))
+
+    def unknown_names(self, query: str) -> tuple[str, ...]:
+        """API-like names in the question (`torch.jit.script`, `lr_scheduler`, `GradScaler`) that no chunk holds,
+        not even one typo away: the knowledge base has no entry about them. A dotted name counts by its last part
+        (`w1.grad` is known), exception and warning class names never count."""
+        unknown = []
+        for match in CODE_NAME.finditer(query):
+            name = match.group(0).lower().rstrip(".")
+            last = name.rsplit(".", 1)[-1]
+            if re.search(r"(error|warning|exception)$", last) or len(last) < 2:
+                continue
+            if not ({name, last} & self.vocab) and not self.spelling.near(name) and not self.spelling.near(last):
+                unknown.append(match.group(0))
+        return tuple(unknown)
 
     def coverage(self, query: str, chunk: Chunk) -> float:
         """IDF-weighted (within the chunk's origin) share of the query's tokens found in the chunk or its

@@ -74,4 +74,5 @@ def answer_json(answer: Answer) -> dict:
             "hits": [] if answer.abstained else hits, "closest": hits if answer.abstained else [],
             "snippet": snippet_json(check) if check else None,
             "claims": [claim_json(v) for v in check.verdicts] if check else [],
-            "timings_ms": {k: round(v, 3) for k, v in answer.timings_ms.items()}}
+            "timings_ms": {k: round(v, 3) for k, v in answer.timings_ms.items()},
+            "unknown_names": list(answer.unknown_names)}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bot.faces.wording import NOT_COVERED, NOT_COVERED_COMPUTED, evidence_label, long_line_notes
+from bot.faces.wording import evidence_label, long_line_notes, not_covered
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
@@ -70,7 +70,7 @@ def answer_text(answer, *, colour: bool = False) -> str:
     """The answer as it reads in a terminal: the question's own numbers first, then the knowledge base's."""
     lines = computed_lines(answer.computed, colour=colour) if answer.computed else []
     if answer.abstained:
-        lines += [click.style(NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED, fg="yellow", bold=True)]
+        lines += [click.style(not_covered(answer), fg="yellow", bold=True)]
         lines += ["Closest entries (not an answer):"] + [f"  - {h.chunk.question} ({h.chunk.file})"
                                                           for h in answer.hits]
         return "\n".join(lines)

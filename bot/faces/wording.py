@@ -14,6 +14,14 @@ EVIDENCE = {"independent": "independent: a program written from the stated maths
 BUSY = "⚠️ Busy:"
 
 
+def not_covered(answer, *, quote=str) -> str:
+    """Why no entry answers: `The knowledge base does not cover this question. No entry mentions lr_scheduler.`
+    (`quote` shows the names, which come from the question, safely)."""
+    text = NOT_COVERED_COMPUTED if answer.computed else NOT_COVERED
+    names = quote(", ".join(answer.unknown_names))
+    return f"{text} No entry mentions {names}." if names else text
+
+
 def busy(reason: str, retry_after: int) -> str:
     """`⚠️ Busy: <reason>. Try again in 5 s.`"""
     return f"{BUSY} {reason}. Try again in {retry_after} s."

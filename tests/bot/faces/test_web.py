@@ -1,6 +1,7 @@
 """The web chat's turn stream and code panel, without a browser (the browser tests are in tests/web)."""
 from bot.faces.web import answer_turns, example_questions, run_markdown
-from bot.faces.webview import NOT_COVERED, STAGES
+from bot.faces.webview import STAGES
+from bot.faces.wording import NOT_COVERED
 
 
 def test_a_turn_streams_retrieving_running_checking_then_the_answer(bot):

@@ -1,0 +1,35 @@
+"""Declining honestly: a question about an API no entry mentions is "not covered", with the name it lacks."""
+import pytest
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Does torch.jit.script keep autograd working for my function?", ("torch.jit.script",)),
+    ("学习率调度器 lr_scheduler 应该什么时候调用", ("lr_scheduler",)),
+    ("How do I use GradScaler with backward?", ("GradScaler",)),
+])
+def test_an_api_no_entry_mentions_is_declined_and_named(bot, question, names):
+    answer = bot.retrieve(question)
+    assert answer.abstained and answer.unknown_names == names
+    assert answer.hits  # the closest entries are still shown
+
+
+def test_every_face_says_which_name_no_entry_mentions(bot):
+    from bot.faces.contract import answer_json
+    from bot.faces.terminal import answer_text
+    from bot.faces.webview import answer_markdown
+
+    answer = bot.retrieve("Does torch.jit.script keep autograd working?")
+    assert "No entry mentions torch.jit.script." in answer_text(answer)
+    assert "No entry mentions torch\\.jit\\.script." in answer_markdown(answer)  # page punctuation escaped
+    assert answer_json(answer)["unknown_names"] == ["torch.jit.script"]
+
+
+@pytest.mark.parametrize("question", [
+    "why is w1.grad None after backward",  # a variable: the dotted name's last part is known
+    "requries_grad 是干什么的",  # a typo of a known name
+    "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed",
+    "torch.autograd.grad 的 allow_unused 参数",
+])
+def test_known_names_typos_and_warning_classes_are_not_unknown(bot, question):
+    answer = bot.retrieve(question)
+    assert answer.unknown_names == () and not answer.abstained
