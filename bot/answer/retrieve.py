@@ -23,8 +23,9 @@ ORIGIN_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
 SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
-CODE_NAME = re.compile(r"(?<![\w.])(?:[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"
-                       r"|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9_])")
+CODE_NAME = re.compile(r"(?<![\w.])(?:[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*"  # snake_case
+                       r"|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"  # dotted.name
+                       r"|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9_])")  # camel
 
 
 @dataclass(frozen=True)
