@@ -8,6 +8,7 @@ BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 KB_DIR = Path(__file__).parent
 DATA_DIR = KB_DIR / "data"  # files people edit: bridge, stopwords, topics, torch docs list
 CORPUS_DIR = KB_DIR / "corpus"  # the bundled pages
+CURRENT = "current"  # in a data directory: the link to the live index
 
 
 def data_dir() -> Path:

@@ -132,15 +132,21 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
     """
     import json
 
-    from bot.answer.question import BadQuestion
+    from bot.answer.question import BadQuestion, validate_question
     from bot.faces.contract import answer_json
     from bot.faces.terminal import answer_text
 
     batch = question == "-"
-    questions = _read_questions(sys.stdin.buffer) if batch else [question]
-    if not questions:
-        raise click.ClickException("no questions on stdin (give one per line)")
-    bot = load_bot(ctx, sandbox=not no_run)
+    try:
+        questions = _read_questions(sys.stdin.buffer) if batch else [validate_question(question)]
+        if not questions:
+            raise click.ClickException("no questions on stdin (give one per line)")
+        bot = load_bot(ctx, sandbox=not no_run)
+    except (BadQuestion, click.ClickException) as exc:
+        if not as_json:
+            raise click.ClickException(str(exc)) from None
+        click.echo(json.dumps({"error": str(exc), "query": None if batch else question}, ensure_ascii=False))
+        ctx.exit(1)
     failed = False
     try:
         for q in questions:

@@ -22,11 +22,26 @@ def data_dir_of(ctx: click.Context) -> Path:
     return ctx.obj.get("data_dir") or data_dir()
 
 
+def require_index(ctx: click.Context) -> None:
+    """Fail at once, before anything heavy is imported, when the data directory holds no index; the hint
+    names the directory that was given."""
+    import shlex
+
+    from kb.settings import CURRENT
+
+    folder = data_dir_of(ctx)
+    if not (folder / CURRENT).exists():
+        given = f" --data-dir {shlex.quote(str(folder))}" if ctx.obj.get("data_dir") else ""
+        raise click.ClickException(f"no index in {folder}; run `autograd-kb{given} build` first")
+
+
 def load_bot(ctx: click.Context, *, sandbox: bool = True, workers: int = 0, max_waiting: int = 32):
     """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly.
 
     With `workers`, the bot gets a pool of that many sandboxes to share among web sessions."""
     import threading
+
+    require_index(ctx)
 
     from bot.sandbox.client import Sandbox, SandboxUnavailable
     from bot.sandbox.pool import SandboxPool

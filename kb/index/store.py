@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.settings import CURRENT
 from kb.types import Chunk, Citation, Claim, Code
 
 FORMAT = 4  # 2: one BM25 index per origin under lexical/<origin>/; 3: several passages per chunk; 4: citations
-CURRENT = "current"
 
 
 class IndexUnavailable(Exception):

@@ -1,9 +1,11 @@
 """The command line against a real index: build summary, bad sources, ask."""
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.faces.cli import main
@@ -130,3 +132,22 @@ def test_eval_rejects_a_broken_set(built_index, tmp_path):
     bad.write_text('{"id": 1}\n')
     result = run("eval", "--set", str(bad), data_dir=built_index)
     assert result.exit_code == 1 and "bad.jsonl:1" in result.output
+
+
+@pytest.mark.parametrize("args, error", [
+    (["ask", ""], "the question is empty"),
+    (["ask", "x" * 100_000], "the question is too long"),
+    (["--data-dir", "/nonexistent/agkb", "ask", "x"], "run `autograd-kb --data-dir /nonexistent/agkb build` first"),
+])
+def test_input_errors_come_before_anything_heavy_loads(args, error):
+    """An input error is told before torch, the model or the sandbox load (it took 5-10 s), in JSON with --json."""
+    probe = ("import sys; from bot.faces.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+             "print('HEAVY' if {'torch', 'sentence_transformers', 'faiss'} & set(sys.modules) else 'LIGHT', code)")
+    for extra in ([], ["--json"]):
+        done = subprocess.run([sys.executable, "-c", probe, *args, *extra], capture_output=True, text=True)
+        assert done.stdout.strip().endswith("LIGHT 1"), (done.stdout[-300:], done.stderr[-300:])
+        if extra:
+            assert error in json.loads(done.stdout.splitlines()[0])["error"]
+        else:
+            assert error in done.stderr

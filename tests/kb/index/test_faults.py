@@ -113,7 +113,7 @@ def test_another_configured_model_is_pointed_out_and_the_index_model_answers(dat
 def test_a_missing_data_directory_is_reported_and_not_created(tmp_path):
     missing = tmp_path / "gone" / "kb"
     assert refusal(cli("ask", "--no-run", "grad_fn", data_dir=missing)) == \
-        f"Error: no index in {missing}; run `autograd-kb build` first"
+        f"Error: no index in {missing}; run `autograd-kb --data-dir {missing} build` first"  # the folder given
     assert "no feedback yet" in refusal(cli("feedback", "--export", data_dir=missing))
     assert not (tmp_path / "gone").exists()
     blocked = tmp_path / "a-file"
