@@ -70,7 +70,7 @@ def text_of(message: dict) -> str:
 def answer_problem(question: str, history: list) -> str | None:
     """Why a finished Ask reply is wrong, or None: it must echo the question and end in an answer or abstention."""
     from bot.faces.webview import STAGES
-    from bot.faces.wording import NOT_COVERED, NOT_COVERED_COMPUTED
+    from bot.faces.wording import is_decline
 
     if len(history) < 2 or text_of(history[-2]) != question:
         return "the reply does not hold this client's question"
@@ -79,7 +79,7 @@ def answer_problem(question: str, history: list) -> str | None:
         return f"the final reply is still in progress: {text[:80]!r}"
     if text.startswith("### ") and "📄" in text:
         return None
-    if (NOT_COVERED in text or NOT_COVERED_COMPUTED in text) and "Closest entries" in text:
+    if is_decline(text):
         return None
     return f"neither an answer nor an abstention: {text[:80]!r}"
 

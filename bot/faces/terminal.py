@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from bot.faces.wording import evidence_label, long_line_notes, not_covered
+from bot.faces.wording import evidence_label, long_line_notes, not_covered, phrases
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
 
@@ -71,7 +71,7 @@ def answer_text(answer, *, colour: bool = False) -> str:
     lines = computed_lines(answer.computed, colour=colour) if answer.computed else []
     if answer.abstained:
         lines += [click.style(not_covered(answer), fg="yellow", bold=True)]
-        lines += ["Closest entries (not an answer):"] + [f"  - {h.chunk.question} ({h.chunk.file})"
+        lines += [phrases(answer.query)["closest"]] + [f"  - {h.chunk.question} ({h.chunk.file})"
                                                           for h in answer.hits]
         return "\n".join(lines)
     best, check = answer.hits[0].chunk, answer.check

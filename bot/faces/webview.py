@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.faces.wording import evidence_label, long_line_notes, not_covered
+from bot.faces.wording import evidence_label, long_line_notes, not_covered, phrases
 from bot.verify.judge import Verdict
 
 FENCED = re.compile(r"(```.*?```)", re.S)  # kb.ingest.chunk keeps a fence whole, reflowed
@@ -90,7 +90,7 @@ def answer_markdown(answer, *, stage: str | None = None) -> str:
     if answer.abstained:
         closest = "\n".join(f"- {plain(h.chunk.question)}" for h in answer.hits)
         covered = f"**{not_covered(answer, quote=plain)}**"
-        return "\n\n".join(parts + [f"{covered}\n\nClosest entries (not an answer):\n{closest}"])
+        return "\n\n".join(parts + [f"{covered}\n\n{phrases(answer.query)['closest']}\n{closest}"])
     best = answer.hits[0].chunk
     parts += [f"### {plain(best.question)}", plain(best.text), chips(best)]
     if answer.check:

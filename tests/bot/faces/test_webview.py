@@ -40,3 +40,19 @@ def test_shown_code_cannot_close_its_block_and_inject_markup():
     block = fenced(code, "python")
     assert block.startswith("````python\n") and block.endswith("\n````") and code.rstrip() in block
     assert fenced("print(1)\n", "text") == "```text\nprint(1)\n```"
+
+
+def test_a_decline_speaks_the_language_of_the_question(bot):
+    """A Chinese question is declined in Chinese (it was English-only), an English one in English."""
+    from bot.faces.terminal import answer_text
+    from bot.faces.webview import answer_markdown
+    from bot.faces.wording import PHRASES, is_decline
+
+    for question, lang in (("红烧肉怎么做才好吃", "zh"), ("how do I center a div", "en")):
+        answer = bot.retrieve(question)
+        assert answer.abstained
+        for shown in (answer_text(answer), answer_markdown(answer)):
+            assert PHRASES[lang]["not_covered"] in shown and PHRASES[lang]["closest"] in shown
+            assert is_decline(shown)
+    named = bot.retrieve("torch.jit.script 能保留梯度吗")
+    assert "没有条目提到 torch.jit.script。" in answer_text(named)
