@@ -14,7 +14,24 @@ from kb.types import ORIGIN_CHOICES
 EXAMPLES_FILE = Path(__file__).with_name("examples.txt")
 MAX_SNIPPET_BYTES = 64 * 1024
 CSS = ("#chat .message { font-size: 15px } footer { display: none !important }"
-       " #chat pre, #chat pre code { white-space: pre-wrap !important; overflow-wrap: anywhere }")  # no hidden tails
+       " #chat pre, #chat pre code { white-space: pre-wrap !important; overflow-wrap: anywhere }"  # no hidden tails
+       # tables fit the column: a claim's verdict and the run table's headers never need sideways scrolling
+       " #chat table { width: 100%; table-layout: fixed }"
+       " #chat td, #chat th { overflow-wrap: anywhere; word-break: normal } #chat th:last-child { width: 45% }"
+       " #chat td code { white-space: normal !important; overflow-wrap: anywhere }"
+       " #run-output table { display: block; overflow-x: auto } #run-output th { white-space: nowrap !important }"
+       " @media (max-width: 640px) { #chat { height: 50vh !important; max-height: 50vh !important }"
+       " #chat .message, #chat table, #run-output table { font-size: 13px } }")
+# After an answer arrives, scroll the chat (not the page) to the question, so the answer's first lines show.
+SHOW_ANSWER_START = """() => {
+  const asked = document.querySelectorAll('#chat [data-testid="user"]');
+  let box = asked.length ? asked[asked.length - 1] : null;
+  const question = box;
+  while (box && !(box.scrollHeight > box.clientHeight && /auto|scroll/.test(getComputedStyle(box).overflowY))) {
+    box = box.parentElement;
+  }
+  if (box) box.scrollTop += question.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+}"""
 
 
 def example_questions() -> list[str]:
@@ -70,6 +87,15 @@ def session_of(request) -> str:
     return request.session_hash or (request.client.host if request.client else "")
 
 
+def chip_worthy(chunk) -> bool:
+    """Whether a related entry makes a good question chip: not a page's teaser of another article (spam blurbs),
+    not a "question" that is really code."""
+    from bot.answer.retrieve import is_excerpt
+    from kb.extract.code import CODE_START
+
+    return not is_excerpt(chunk) and not CODE_START.match(chunk.question.lstrip())
+
+
 def kept_history(history: list | None) -> list:
     """The chat so far, only its last MAX_HISTORY_MESSAGES messages (a client sends it back with each ask)."""
     return list(history or [])[-MAX_HISTORY_MESSAGES:]
@@ -86,7 +112,11 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
     def respond(question: str, history: list, turns: dict, source: str = "all", request: gr.Request = None):
         # `source` is the `ask` API's name for the origin
         session = session_of(request)
-        history = kept_history(history) + [{"role": "user", "content": question or ""},
+        if not (question or "").strip():  # no empty bubble: a short note, and the chat stays as it was
+            gr.Warning("Type a question first. / 请先输入问题。")
+            yield history, turns, gr.update(), question
+            return
+        history = kept_history(history) + [{"role": "user", "content": question},
                                            {"role": "assistant", "content": ""}]
         answer = None
         try:
@@ -104,7 +134,8 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
         turns = {k: v for k, v in turns.items() if int(k) >= len(history) - MAX_HISTORY_MESSAGES}
         turns[str(len(history) - 1)] = {"question": answer.query, "answer_id": best.chunk.id if best else None,
                                         "code": answer.check.snippet.code if answer.check else ""}
-        related = [[h.chunk.question] for h in answer.hits[1:]] if best else [[q] for q in examples]
+        related = [[h.chunk.question] for h in answer.hits[1:] if chip_worthy(h.chunk)] if best else []
+        related = related or [[q] for q in examples]
         yield history, turns, gr.update(samples=related, label="Related questions" if best else "Try"), ""
 
     def run_code(text: str, request: gr.Request = None) -> str:
@@ -130,7 +161,8 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
         turns = gr.State({})
         with gr.Row():
             with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Chat", height=680, elem_id="chat", layout="panel")
+                chat = gr.Chatbot(label="Chat", show_label=False, height="62vh", elem_id="chat", layout="panel",
+                                  autoscroll=False)
                 question = gr.Textbox(label="Question / 问题", max_length=MAX_QUESTION_CHARS, elem_id="question",
                                       placeholder="Ask about backward, grad_fn, leaf tensors, Jacobians… (中文 / English)")
                 with gr.Row():
@@ -147,9 +179,10 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                 output = gr.Markdown(elem_id="run-output")
         outputs = [chat, turns, suggestions, question]
         inputs = [question, chat, turns, answer_from]
-        ask.click(respond, inputs, outputs, api_name="ask")
-        question.submit(respond, inputs, outputs)
-        suggestions.click(lambda sample: sample[0], suggestions, question).then(respond, inputs, outputs)
+        ask.click(respond, inputs, outputs, api_name="ask").then(None, js=SHOW_ANSWER_START)
+        question.submit(respond, inputs, outputs).then(None, js=SHOW_ANSWER_START)
+        suggestions.click(lambda sample: sample[0], suggestions, question).then(respond, inputs, outputs).then(
+            None, js=SHOW_ANSWER_START)
         chat.like(like, [turns], None)
         run.click(run_code, code, output, api_name="run")
         open_snippet.click(last_snippet, turns, code)

@@ -82,7 +82,7 @@ def test_answer_snippet_opens_in_the_code_panel(page):
 
 def test_off_topic_question_is_declined(page):
     ask(page, "mysql 索引类型有哪些")
-    message = last_bot_message(page, "does not cover")
+    message = last_bot_message(page, "知识库没有回答这个问题的条目")  # in the question's language
     assert "✅" not in message.inner_text()
 
 
