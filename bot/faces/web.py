@@ -15,7 +15,8 @@ EXAMPLES_FILE = Path(__file__).with_name("examples.txt")
 MAX_SNIPPET_BYTES = 64 * 1024
 CSS = ("#chat .message { font-size: 15px } footer { display: none !important }"
        " #chat pre, #chat pre code { white-space: pre-wrap !important; overflow-wrap: anywhere }"  # no hidden tails
-       # tables fit the column: a claim's verdict and the run table's headers never need sideways scrolling
+       # a claim's table fits its column (the verdict never needs sideways scrolling); the run table's headers
+       # stay on one line and that table scrolls sideways when it must
        " #chat table { width: 100%; table-layout: fixed }"
        " #chat td, #chat th { overflow-wrap: anywhere; word-break: normal } #chat th:last-child { width: 45% }"
        " #chat td code { white-space: normal !important; overflow-wrap: anywhere }"
