@@ -62,6 +62,7 @@ class Chunk:
     tags: tuple[str, ...] = ()
     code: Code | None = None
     claims: tuple[Claim, ...] = field(default_factory=tuple)
+    markup: str = ""  # the text as its source writes it, when that is markup (torch docs: reStructuredText)
 
     @property
     def file(self) -> str:

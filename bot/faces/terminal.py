@@ -1,8 +1,11 @@
 """Answers and runs as terminal text."""
 from __future__ import annotations
 
+import textwrap
+
 import click
 
+from bot.faces.rst import Block, inline_spans, rst_blocks
 from bot.faces.wording import evidence_label, long_line_notes, not_covered, phrases
 from bot.sandbox.result import RunResult
 from bot.verify.judge import Verdict
@@ -37,6 +40,27 @@ def highlight(code: str, *, colour: bool) -> str:
     except ImportError:
         return code
     return pyg_highlight(code, PythonLexer(), TerminalFormatter())
+
+
+def block_text(block: Block, *, colour: bool) -> str:
+    """One docstring block for the terminal: a note behind a bar, code indented, arguments as bullets."""
+    if block.kind == "code":
+        return textwrap.indent(highlight(block.text, colour=colour).rstrip(), "    ")
+    if block.kind == "note":
+        body = click.style(f"{block.label}: ", bold=True) + docs_text(block.text, colour=colour)
+        return textwrap.indent(body, "│ ", lambda line: True)
+    if block.kind == "heading":
+        return click.style(f"{block.text}:", bold=True)
+    text = "".join(f"`{t}`" if code else t for t, code in inline_spans(block.text))
+    if block.kind == "item":
+        name = click.style(block.label, bold=True) if block.label else ""
+        return textwrap.fill(name + text, width=88, initial_indent="  • ", subsequent_indent="    ")
+    return textwrap.fill(text, width=88)
+
+
+def docs_text(markup: str, *, colour: bool = False) -> str:
+    """A torch docstring as terminal text: notes marked, code indented, cross-references in backticks."""
+    return "\n\n".join(block_text(b, colour=colour) for b in rst_blocks(markup))
 
 
 def error_text(run) -> str:
@@ -75,7 +99,7 @@ def answer_text(answer, *, colour: bool = False) -> str:
                                                           for h in answer.hits]
         return "\n".join(lines)
     best, check = answer.hits[0].chunk, answer.check
-    lines += [rule(best.question), best.text,
+    lines += [rule(best.question), docs_text(best.markup, colour=colour) if best.markup else best.text,
              click.style("sources: " + "; ".join(s.cite() for s in best.citations), dim=True)]
     if check:
         lines += [rule(f"snippet ({check.snippet.origin}) {check.snippet.note}".strip()),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from bot.faces.rst import Block, inline_spans, rst_blocks
 from bot.faces.wording import evidence_label, long_line_notes, not_covered, phrases
 from bot.verify.judge import Verdict
 
@@ -24,6 +25,36 @@ def fenced(text: str, language: str) -> str:
     """A code block that the text cannot end early: its fence is longer than any run of backticks inside."""
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
+
+
+def code_span(text: str) -> str:
+    """Inline code that its text cannot end early."""
+    ticks = "`" * (1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return f"{ticks} {text} {ticks}" if "`" in text else f"`{text}`"
+
+
+def inline_markdown(text: str) -> str:
+    """One line of reStructuredText prose: roles and literals as code, the rest escaped."""
+    return "".join(code_span(t) if code else plain(t) for t, code in inline_spans(text))
+
+
+def block_markdown(block: Block) -> str:
+    """One docstring block: a note as a quoted callout, code fenced, a section heading in bold."""
+    if block.kind == "code":
+        return fenced(block.text, "python" if ">>>" in block.text else "text")
+    if block.kind == "note":
+        body = f"**{plain(block.label)}:** " + docs_markdown(block.text)
+        return "\n".join(f"> {line}".rstrip() for line in body.splitlines())
+    if block.kind == "heading":
+        return f"**{plain(block.text)}**"
+    if block.kind == "item":
+        return "- " + (code_span(block.label) if block.label else "") + inline_markdown(block.text)
+    return inline_markdown(block.text)
+
+
+def docs_markdown(markup: str) -> str:
+    """A torch docstring as safe Markdown: notes as callouts, cross-references and literals as code."""
+    return "\n\n".join(block_markdown(b) for b in rst_blocks(markup))
 
 
 def chips(chunk) -> str:
@@ -92,7 +123,8 @@ def answer_markdown(answer, *, stage: str | None = None) -> str:
         covered = f"**{not_covered(answer, quote=plain)}**"
         return "\n\n".join(parts + [f"{covered}\n\n{phrases(answer.query)['closest']}\n{closest}"])
     best = answer.hits[0].chunk
-    parts += [f"### {plain(best.question)}", plain(best.text), chips(best)]
+    text = docs_markdown(best.markup) if best.markup else plain(best.text)
+    parts += [f"### {plain(best.question)}", text, chips(best)]
     if answer.check:
         parts.append(snippet_markdown(answer.check, best.origin))
     if stage:

@@ -34,7 +34,7 @@ def chunk_from_dict(data: dict) -> Chunk:
         id=data["id"], question=data["question"], text=data["text"],
         citations=tuple(Citation(**s) for s in data["citations"]), topic=data["topic"],
         tags=tuple(data["tags"]), code=Code(**data["code"]) if data["code"] else None,
-        claims=tuple(Claim(**c) for c in data["claims"]))
+        claims=tuple(Claim(**c) for c in data["claims"]), markup=data.get("markup", ""))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from kb.types import Chunk, Citation, Code, content_hash
 API_FILE = DATA_DIR / "torch_docs.toml"
 ORIGIN = "torch-docs"  # kb.types.ORIGINS
 ROLE = re.compile(r":(?:func|meth|class|attr|mod|ref|obj|data|exc):`~?([^`<]*?)(?:\s*<[^>]*>)?`")
+DIRECTIVE_COMMENT = re.compile(r"\s*#\s*x?doctest\s*:.*$", re.I)
 LITERAL = re.compile(r"``([^`]+)``")
 MIN_CHARS = 400  # a piece shorter than this (a one-line summary) joins the next section
 HEADING = re.compile(r"^(?:[A-Z][\w ]{0,40}:{1,2}|\.\. \w+::.*)$")
@@ -63,6 +64,12 @@ def plain(doc: str) -> str:
     """The docstring as readers see it: Sphinx roles and ``literals`` unwrapped, doctest directives gone."""
     lines = [line for line in doc.splitlines() if not DIRECTIVE.search(line)]
     return LITERAL.sub(r"\1", ROLE.sub(r"\1", "\n".join(lines)))
+
+
+def without_directives(doc: str) -> str:
+    """The docstring as written, less its doctest directives (`# doctest: +SKIP`) and the prompts they empty."""
+    lines = [DIRECTIVE_COMMENT.sub("", line) for line in doc.splitlines()]
+    return "\n".join(line for line in lines if line.strip() not in (">>>", "..."))
 
 
 def sections(doc: str) -> list[str]:
@@ -120,7 +127,8 @@ def api_chunks(api: ApiDoc, version: str, assumed: list[str]) -> list[Chunk]:
         program, claims = doctest_program(raw, imports=imports_for(api.name, code_text, assumed), setup=setup)
         code = Code(program, raw, parses(program), piece) if ">>>" in raw else None
         chunks.append(Chunk(id=content_hash(citation.file, question, piece), question=question, text=piece,
-                            citations=(citation,), topic="autograd", tags=tags, code=code, claims=claims))
+                            citations=(citation,), topic="autograd", tags=tags, code=code, claims=claims,
+                            markup=without_directives(raw)))
     return chunks
 
 

@@ -104,3 +104,16 @@ def test_related_questions_carry_no_code_or_teasers(screen):
     last_answer(screen, "📄")
     chips = [b.inner_text() for b in screen.locator("#suggestions button").all()]
     assert chips and not any(c.lstrip().startswith("#") or "详解" in c for c in chips), chips
+
+
+def test_a_torch_docs_answer_reads_as_text_not_restructuredtext(screen):
+    ask(screen, "How do I register a backward hook on a tensor?")
+    message = last_answer(screen, "register_hook")
+    shot(screen, "docs")
+    text = message.inner_text()
+    assert ".. note::" not in text and "``" not in text and "Example::" not in text
+    assert "Note:" in message.locator("blockquote").first.inner_text()  # the note is a callout
+    assert message.locator("code").get_by_text("handle.remove()", exact=True).count() == 1  # a literal is code
+    blocks = [block.inner_text() for block in message.locator("pre").all()]
+    assert any(b.startswith("hook(grad)") for b in blocks)  # a literal block is code
+    assert any(">>> v.backward(" in b for b in blocks)  # so is the example

@@ -56,3 +56,27 @@ def test_a_decline_speaks_the_language_of_the_question(bot):
             assert is_decline(shown)
     named = bot.retrieve("torch.jit.script 能保留梯度吗")
     assert "没有条目提到 torch.jit.script。" in answer_text(named)
+
+
+def test_a_docstring_renders_as_callouts_code_and_escaped_prose():
+    from bot.faces.webview import docs_markdown
+
+    markup = ("Use :func:`~torch.autograd.grad` <img src=x onerror=alert(1)> *not bold*.\n\n"
+              ".. note::\n    ``a`b`` is `fine`.\n\nArgs:\n    retain_graph (bool): keep it.")
+    shown = docs_markdown(markup)
+    assert shown.split("\n\n") == [
+        r"Use `grad` \<img src=x onerror=alert\(1\)\> \*not bold\*\.",
+        "> **Note:** `` a`b `` is `fine`\\.", "**Args**", r"- `retain_graph` \(bool\): keep it\."]
+
+
+def test_a_docs_answer_in_the_terminal_has_no_directives():
+    import inspect
+
+    import click
+    import torch
+
+    from bot.faces.terminal import docs_text
+
+    text = click.unstyle(docs_text(inspect.getdoc(torch.autograd.grad)))
+    assert ".. note::" not in text and "``" not in text and ":ref:" not in text
+    assert "│ Note: " in text and "  • retain_graph (bool, optional): If `False`" in text
