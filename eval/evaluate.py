@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +133,10 @@ def retrieval_metrics(qrels: dict[str, set[str]], run: dict, ids: list[str]) -> 
     if not ids:
         return {}
     metrics = [f"hit_rate@{k}" for k in CUTOFFS] + ["mrr@10", "ndcg@10"]
-    scores = evaluate(Qrels({i: {d: 1 for d in qrels[i]} for i in ids}), Run({i: run[i] for i in ids}),
-                      metrics, make_comparable=True)
+    with warnings.catch_warnings():  # ranx's compiled hit rate casts its counts, harmlessly, and says so
+        warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")
+        scores = evaluate(Qrels({i: {d: 1 for d in qrels[i]} for i in ids}), Run({i: run[i] for i in ids}),
+                          metrics, make_comparable=True)
     return {m.replace("hit_rate", "recall"): float(v) for m, v in scores.items()}
 
 
@@ -169,14 +173,18 @@ def best_policy(rows: list[dict], *, max_false_abstain: float = 0.05) -> dict:
     return ties[len(ties) // 2]
 
 
-def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, origin: str = "all") -> dict:
+def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, origin: str = "all",
+                 progress: Callable[[str], None] | None = None) -> dict:
     """All metrics: per variant, per answering origin and language for the full system, abstention and its
-    sweep. With an `origin`, only its chunks are searched and count as relevant."""
+    sweep. With an `origin`, only its chunks are searched and count as relevant; `progress` hears which
+    variant is being measured."""
     chunks = [c for c in retriever.index.chunks if origin in ("all", c.origin)]
     qrels = relevant_docs(queries, chunks)
     ids = [q.id for q in queries]
     result: dict = {"questions": len(queries), "answerable": len(qrels), "origin": origin, "variants": {}}
-    for name, options in VARIANTS.items():
+    for n, (name, options) in enumerate(VARIANTS.items(), 1):
+        if progress:
+            progress(f"{name} ({n}/{len(VARIANTS)})")
         result["variants"][name] = retrieval_metrics(
             qrels, retrieve_all(retriever, queries, origin=origin, options=options)[0], ids)
     run, evidence = retrieve_all(retriever, queries, origin=origin, options=VARIANTS[FULL])

@@ -41,9 +41,10 @@ class Bot:
         self.sandbox = sandbox
         self.policy = policy or load_policy()
 
-    def warm_up(self) -> None:
-        """Load the embedding model and the Chinese tokenizer now rather than on the first question."""
-        self.retriever.search("warm up 预热", k=1)
+    def warm_up(self, text: str = "warm up 预热") -> None:
+        """Load now, rather than on the first question, what searching `text` needs: the embedding model, and
+        the Chinese tokenizer if it has Chinese (the default text has both)."""
+        self.retriever.search(text, k=1)
 
     def retrieve(self, question: str, *, k: int = 3, origin: str = "all") -> Answer:
         """Validate, retrieve from `origin` and decide whether to answer; no snippet is run yet."""

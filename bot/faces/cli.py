@@ -48,26 +48,19 @@ def build(ctx: click.Context, folders: tuple[Path, ...], model: str | None, forc
       autograd-kb build
       autograd-kb build --add ./docs/faq --model /models/multilingual-MiniLM
     """
+    from bot.faces.progress import Spinner
     from kb.index.build import BuildError, build_index
     from kb.settings import model_name
 
-    bar = None
+    with Spinner("reading the documents and the torch docs") as spinner:
+        def progress(done: int, total: int) -> None:
+            spinner.step(f"embedding passages {done}/{total}" if done < total else "writing the index")
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="embedding passages", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
-        result = build_index(data_dir=data_dir_of(ctx), model=model or model_name(),
-                             folders=list(folders), force=force, progress=progress)
-    except (BuildError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        try:
+            result = build_index(data_dir=data_dir_of(ctx), model=model or model_name(), folders=list(folders),
+                                 force=force, progress=progress)
+        except (BuildError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
     for line in result.report.lines():
         click.echo(line)
     if verbose:
@@ -84,12 +77,13 @@ def build(ctx: click.Context, folders: tuple[Path, ...], model: str | None, forc
 
 def _verify_all(data_dir: Path) -> None:
     """Print snippet and verdict counts over the whole knowledge base."""
+    from bot.faces.progress import Spinner
     from bot.sandbox.client import Sandbox, SandboxUnavailable
     from bot.verify.audit import audit
     from kb.index.search import Index
 
     try:
-        with Sandbox() as box:
+        with Spinner("running every snippet in the sandbox"), Sandbox() as box:
             result = audit(Index.load(data_dir).chunks, box)
     except SandboxUnavailable as exc:
         click.echo(f"verification skipped: {exc}")
@@ -134,6 +128,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
 
     from bot.answer.question import BadQuestion, validate_question
     from bot.faces.contract import answer_json
+    from bot.faces.progress import Spinner
     from bot.faces.terminal import answer_text
 
     batch = question == "-"
@@ -141,7 +136,7 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
         questions = _read_questions(sys.stdin.buffer) if batch else [validate_question(question)]
         if not questions:
             raise click.ClickException("no questions on stdin (give one per line)")
-        bot = load_bot(ctx, sandbox=not no_run)
+        bot = load_bot(ctx, sandbox=not no_run, warm=None if batch else questions[0])
     except (BadQuestion, click.ClickException) as exc:
         if not as_json:
             raise click.ClickException(str(exc)) from None
@@ -153,7 +148,8 @@ def ask(ctx: click.Context, question: str, top_k: int, as_json: bool, no_run: bo
             try:
                 if isinstance(q, bytes):
                     raise BadQuestion("the question is not valid UTF-8 text")
-                answer = bot.answer(q, k=top_k, origin=origin)
+                with Spinner("answering"):
+                    answer = bot.answer(q, k=top_k, origin=origin)
             except BadQuestion as exc:
                 if not batch:
                     raise click.ClickException(str(exc)) from None
@@ -190,8 +186,10 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
       echo 'import torch; x = torch.ones(2, requires_grad=True); (x * 3).sum().backward()' | autograd-kb run - --json
     """
     import json
+    import time
 
     from bot.faces.contract import run_json
+    from bot.faces.progress import Spinner
     from bot.faces.terminal import print_run
     from bot.sandbox.client import Sandbox, SandboxUnavailable
     from bot.sandbox.wire import MAX_CODE_BYTES
@@ -206,18 +204,21 @@ def run_command(file, as_json: bool, timeout: float, allow_unprotected: bool) ->
     if not code.strip():
         raise click.ClickException("the snippet is empty")
     box = Sandbox(timeout=timeout, allow_unprotected=allow_unprotected)
+    started = time.perf_counter()
     try:
-        result = box.run(code)  # code it refuses (NUL bytes, too large) fails before its zygote starts
+        with Spinner("starting the sandbox (it imports torch) and running the snippet"):
+            result = box.run(code)  # code it refuses (NUL bytes, too large) fails before its zygote starts
     except SandboxUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         box.close()
+    start_ms = max(0.0, (time.perf_counter() - started) * 1e3 - result.elapsed_ms)
     if as_json:
-        out = run_json(result)
+        out = run_json(result) | {"start_ms": round(start_ms, 3)}
         out["tensors"] = [t.__dict__ | {"shape": list(t.shape)} for t in result.tensors]
         click.echo(json.dumps(out, ensure_ascii=False, allow_nan=False, default=str))
     else:
-        print_run(result)
+        print_run(result, start_ms=start_ms)
     if not result.ok:
         raise SystemExit(1)
 
@@ -242,6 +243,7 @@ def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], split: str, re
       autograd-kb eval --set my_questions.jsonl --report build/eval
       autograd-kb eval --source pages
     """
+    from bot.faces.progress import Spinner
     from eval.evaluate import DEFAULT_SETS, SPLITS, evaluate_set, load_sets
     from eval.report import ABSTENTION, METRICS, table, write_report
 
@@ -257,7 +259,9 @@ def eval_command(ctx: click.Context, set_paths: tuple[Path, ...], split: str, re
     for name, part in parts.items():
         title = {"heldout": "held-out", "tune": "tuning", "": "unsplit"}[name]
         click.echo(f"## {title}: {len(part)} questions" + (" (never tuned on)" if name == "heldout" else ""))
-        result = evaluate_set(bot.retriever, part, bot.policy, origin=origin)
+        with Spinner(f"{title}: searching") as spinner:
+            result = evaluate_set(bot.retriever, part, bot.policy, origin=origin,
+                                  progress=lambda variant: spinner.step(f"{title}: {variant}"))
         click.echo(table(result["variants"], METRICS))
         click.echo(table(result["by_origin"], METRICS))
         click.echo(table({"all": result["abstention"]}, ABSTENTION))

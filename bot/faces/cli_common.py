@@ -35,13 +35,25 @@ def require_index(ctx: click.Context) -> None:
         raise click.ClickException(f"no index in {folder}; run `autograd-kb{given} build` first")
 
 
-def load_bot(ctx: click.Context, *, sandbox: bool = True, workers: int = 0, max_waiting: int = 32):
-    """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly.
+def load_bot(ctx: click.Context, *, sandbox: bool = True, workers: int = 0, max_waiting: int = 32,
+             warm: str | None = None):
+    """Load the index and model while the sandbox's zygote imports torch alongside, or fail clearly; a spinner
+    on a terminal's stderr says so.
 
-    With `workers`, the bot gets a pool of that many sandboxes to share among web sessions."""
-    import threading
-
+    With `workers`, the bot gets a pool of that many sandboxes to share among web sessions. The model and the
+    Chinese tokenizer load meanwhile; given the one question to come (`warm`), only what it needs loads."""
     require_index(ctx)
+
+    from bot.faces.progress import Spinner
+
+    with Spinner("loading the index and the embedding model"):
+        bot = _load_bot(ctx, sandbox=sandbox, workers=workers, max_waiting=max_waiting, warm=warm)
+    _note_other_model(bot.retriever.model)
+    return bot
+
+
+def _load_bot(ctx: click.Context, *, sandbox: bool, workers: int, max_waiting: int, warm: str | None):
+    import threading
 
     from bot.sandbox.client import Sandbox, SandboxUnavailable
     from bot.sandbox.pool import SandboxPool
@@ -59,7 +71,7 @@ def load_bot(ctx: click.Context, *, sandbox: bool = True, workers: int = 0, max_
     if starter:
         starter.start()
     try:
-        bot = _load_index(ctx, box)
+        bot = _load_index(ctx, box, warm=warm)
     finally:
         if starter:
             starter.join()
@@ -67,18 +79,17 @@ def load_bot(ctx: click.Context, *, sandbox: bool = True, workers: int = 0, max_
             box.close()  # its zygote would outlive this command
     if errors:
         raise click.ClickException(str(errors[0]))
-    _note_other_model(bot.retriever.model)
     return bot
 
 
-def _load_index(ctx: click.Context, box):
+def _load_index(ctx: click.Context, box, *, warm: str | None):
     """The bot on the data directory's index and its embedding model, or a clear error."""
     from bot.answer.bot import Bot
     from kb.index.store import IndexUnavailable
 
     try:
         bot = Bot(data_dir_of(ctx), sandbox=box)
-        bot.warm_up()
+        bot.warm_up(*([warm] if warm else []))
     except IndexUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     except ValueError as exc:  # the index's embedding model cannot be loaded here

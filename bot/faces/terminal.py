@@ -118,8 +118,9 @@ def answer_text(answer, *, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def print_run(result: RunResult) -> None:
-    """A sandbox run for `autograd-kb run`: output and tensors on stdout, error and time on stderr."""
+def print_run(result: RunResult, *, start_ms: float = 0.0) -> None:
+    """A sandbox run for `autograd-kb run`: output and tensors on stdout; error, and where the time went
+    (the run itself, and starting the sandbox), on stderr."""
     if result.stdout:
         click.echo(result.stdout.rstrip())
     for t in result.tensors:
@@ -129,4 +130,5 @@ def print_run(result: RunResult) -> None:
                    f"is_leaf={t.is_leaf}{fn}{grad}")
     if result.error:
         click.echo(error_text(result), err=True)
-    click.echo(click.style(f"{result.elapsed_ms:.1f} ms", dim=True), err=True)
+    start = f" · {start_ms / 1e3:.1f} s to start the sandbox (once per command: it imports torch)" if start_ms else ""
+    click.echo(click.style(f"{result.elapsed_ms:.1f} ms running the snippet{start}", dim=True), err=True)

@@ -1,5 +1,6 @@
 """The command line against a real index: build summary, bad sources, ask."""
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -107,8 +108,10 @@ def test_run_reports_gradients(tmp_path):
     result = CliRunner().invoke(main, ["run", str(snippet), "--json"])
     data = json.loads(result.output)
     assert result.exit_code == 0 and data["grads"] == {"x": [2.0, 4.0]}
+    assert data["start_ms"] > data["elapsed_ms"] > 0  # where the time goes: starting the sandbox, then the run
     text = CliRunner().invoke(main, ["run", "-"], input="import torch\nraise RuntimeError('no')\n")
     assert text.exit_code == 1 and "RuntimeError: no" in text.output
+    assert re.search(r"[\d.]+ ms running the snippet · [\d.]+ s to start the sandbox", text.output)
 
 
 def test_eval_writes_metrics_report_and_plots(built_index, tmp_path):
