@@ -69,13 +69,12 @@ def text_of(message: dict) -> str:
 
 def answer_problem(question: str, history: list) -> str | None:
     """Why a finished Ask reply is wrong, or None: it must echo the question and end in an answer or abstention."""
-    from bot.faces.webview import STAGES
-    from bot.faces.wording import is_decline
+    from bot.faces.wording import is_decline, is_in_progress
 
     if len(history) < 2 or text_of(history[-2]) != question:
         return "the reply does not hold this client's question"
     text = text_of(history[-1])
-    if any(stage in text for stage in STAGES.values()):
+    if is_in_progress(text):
         return f"the final reply is still in progress: {text[:80]!r}"
     if text.startswith("### ") and "📄" in text:
         return None

@@ -6,8 +6,8 @@ from bot.answer.bot import Bot
 from bot.answer.question import MAX_QUESTION_CHARS, BadQuestion
 from bot.faces.feedback import FeedbackStore
 from bot.faces.limits import LOOPBACK_HOSTS, MAX_HISTORY_MESSAGES, GuardedApp, RateLimit, SessionGate
-from bot.faces.webview import STAGES, answer_markdown, run_block
-from bot.faces.wording import busy
+from bot.faces.webview import answer_markdown, run_block, stage_line
+from bot.faces.wording import PHRASES, busy, phrases
 from bot.sandbox.pool import Busy
 from kb.types import ORIGIN_CHOICES
 
@@ -22,7 +22,11 @@ CSS = ("#chat .message { font-size: 15px } footer { display: none !important }"
        " #chat td code { white-space: normal !important; overflow-wrap: anywhere }"
        " #run-output table { display: block; overflow-x: auto } #run-output th { white-space: nowrap !important }"
        " @media (max-width: 640px) { #chat { height: 50vh !important; max-height: 50vh !important }"
-       " #chat .message, #chat table, #run-output table { font-size: 13px } }")
+       " #chat .message, #chat table, #run-output table { font-size: 13px }"
+       # on a phone a claim row is a card: claim, quoted and torch side by side, the verdict across under them
+       " #chat table, #chat thead, #chat tbody { display: block } #chat th:last-child { width: auto }"
+       " #chat tr { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)) }"
+       " #chat td:last-child, #chat th:last-child { grid-column: 1 / -1 } #chat td, #chat th { padding: 4px 6px } }")
 # After an answer arrives, scroll the chat (not the page) to the question, so the answer's first lines show.
 SHOW_ANSWER_START = """() => {
   const asked = document.querySelectorAll('#chat [data-testid="user"]');
@@ -63,7 +67,7 @@ def run_markdown(bot: Bot, code: str, *, session: str = "") -> str:
 def answer_turns(bot: Bot, question: str, origin: str = "all", *, session: str = ""):
     """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input
     or when the sandbox is too busy."""
-    yield None, STAGES["retrieve"]
+    yield None, stage_line("retrieve", question)
     try:
         answer = bot.retrieve(question, k=4, origin=origin if origin in ORIGIN_CHOICES else "all")
     except BadQuestion as exc:
@@ -114,7 +118,7 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
         # `source` is the `ask` API's name for the origin
         session = session_of(request)
         if not (question or "").strip():  # no empty bubble: a short note, and the chat stays as it was
-            gr.Warning("Type a question first. / 请先输入问题。")
+            gr.Warning(" / ".join(words["empty_question"] for words in PHRASES.values()))
             yield history, turns, gr.update(), question
             return
         history = kept_history(history) + [{"role": "user", "content": question},
@@ -137,7 +141,8 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                                         "code": answer.check.snippet.code if answer.check else ""}
         related = [[h.chunk.question] for h in answer.hits[1:] if chip_worthy(h.chunk)] if best else []
         related = related or [[q] for q in examples]
-        yield history, turns, gr.update(samples=related, label="Related questions" if best else "Try"), ""
+        label = phrases(answer.query)["related" if best else "try"]
+        yield history, turns, gr.update(samples=related, label=label), ""
 
     def run_code(text: str, request: gr.Request = None) -> str:
         session = session_of(request)

@@ -4,14 +4,12 @@ from __future__ import annotations
 import re
 
 from bot.faces.rst import Block, inline_spans, rst_blocks
-from bot.faces.wording import evidence_label, long_line_notes, not_covered, phrases
+from bot.faces.wording import ENGLISH, evidence_label, long_line_notes, not_covered, phrases
 from bot.verify.judge import Verdict
 
 FENCED = re.compile(r"(```.*?```)", re.S)  # kb.ingest.chunk keeps a fence whole, reflowed
 MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")  # ASCII punctuation Markdown or HTML could act on
-BADGES = {"confirmed": "✅ confirmed", "contradicted": "❌ contradicted", "unchecked": "⚠️ unchecked"}
-STAGES = {"retrieve": "🔎 retrieving…", "run": "▶️ running the snippet in the sandbox…",
-          "check": "🧮 checking quoted values…"}
+STAGES = {"retrieve": "retrieving", "run": "running", "check": "checking"}  # keys of the phrases
 
 
 def plain(text: str) -> str:
@@ -67,68 +65,75 @@ def cell(text: object) -> str:
     return " ".join(str(text).replace("|", "\\|").splitlines())
 
 
-def claim_row(verdict: Verdict, origin: str = "pages") -> str:
+def claim_row(verdict: Verdict, origin: str = "pages", words: dict[str, str] = ENGLISH) -> str:
     """One row of the claims table: the verdict cell says whose number it is and what it rests on."""
     torch_value = verdict.actual or "—"
-    note = verdict.why or ("torch gives " + verdict.actual if verdict.status == "contradicted" else "")
-    label = evidence_label(verdict, origin)
+    note = verdict.why or (words["torch_gives"].format(value=verdict.actual) if verdict.status == "contradicted"
+                           else "")
+    label = evidence_label(verdict, origin, words)
     note = f"{note} · {label}" if note and label else note or label
     return (f"| `{cell(verdict.claim.target)}` | `{cell(verdict.claim.quoted)}` | `{cell(torch_value)}` "
-            f"| {BADGES[verdict.status]}{' · ' + cell(note) if note else ''} |")
+            f"| {words[verdict.status]}{' · ' + cell(note) if note else ''} |")
 
 
-def run_block(run) -> str:
+def run_block(run, words: dict[str, str] = ENGLISH) -> str:
     """A run's output and error."""
     parts = []
     if run.stdout.strip():
         parts.append(fenced(run.stdout, "text"))
     if run.error:
-        where = f" (line {run.error_line})" if run.error_line else ""
-        parts.append(f"**Error{where}:** `{run.error}`")
+        where = f" ({words['at_line'].format(line=run.error_line)})" if run.error_line else ""
+        parts.append(f"**{words['error']}{where}:** `{run.error}`")
     return "\n\n".join(parts)
 
 
-def snippet_markdown(check, origin: str = "pages") -> str:
+def snippet_markdown(check, origin: str = "pages", words: dict[str, str] = ENGLISH) -> str:
     """The snippet, its run, the labelled repair, and the claims table."""
     snippet = check.snippet
-    parts = [f"**Snippet** · {snippet.origin}" + (f" · `{snippet.note}`" if snippet.note else ""),
+    parts = [f"**{words['snippet']}** · {snippet.origin}" + (f" · `{snippet.note}`" if snippet.note else ""),
              fenced(snippet.code, "python"),
-             *[f"⚠️ _{note}_" for note in long_line_notes(snippet.code)], run_block(check.run)]
+             *[f"⚠️ _{note}_" for note in long_line_notes(snippet.code, words)], run_block(check.run, words)]
     if check.repaired:
-        parts += [f"**Repaired** ({check.repaired.rule}):", fenced(check.diff, "diff"),
-                  run_block(check.repaired_run)]
+        parts += [f"**{words['repaired']}** ({check.repaired.rule}):", fenced(check.diff, "diff"),
+                  run_block(check.repaired_run, words)]
     if check.verdicts:
-        parts += ["| claim | quoted | torch | verdict |\n|---|---|---|---|\n"
-                  + "\n".join(claim_row(v, origin) for v in check.verdicts)]
+        parts += [f"{words['claims_header']}\n|---|---|---|---|\n"
+                  + "\n".join(claim_row(v, origin, words) for v in check.verdicts)]
     return "\n\n".join(p for p in parts if p)
 
 
-def computed_markdown(computed) -> str:
+def computed_markdown(computed, words: dict[str, str] = ENGLISH) -> str:
     """The question's own numbers, first: each value in bold, then the program that computed them."""
-    title = "Your code" if computed.origin == "question-code" else "For your numbers"
-    values = "\n".join(f"- **{cell(v.describe())}**" for v in computed.values) or "_no gradients_"
-    error = run_block(computed.run) if not computed.run.ok else ""
-    repair = f"_Repaired to run: {cell(computed.repair)}_" if computed.repair else ""
+    title = words["your_code" if computed.origin == "question-code" else "your_numbers_title"]
+    values = "\n".join(f"- **{cell(v.describe())}**" for v in computed.values) or f"_{words['no_gradients']}_"
+    error = run_block(computed.run, words) if not computed.run.ok else ""
+    repair = f"_{words['repaired_to_run'].format(rule=cell(computed.repair))}_" if computed.repair else ""
     return "\n\n".join(p for p in [f"### {title}", values, error, repair, fenced(computed.code, "python")]
                        if p)
 
 
+def stage_line(stage: str, question: str) -> str:
+    """`🔎 retrieving…` and the other progress lines, in the question's language."""
+    return phrases(question)[STAGES[stage]]
+
+
 def answer_markdown(answer, *, stage: str | None = None) -> str:
-    """The whole bot turn; `stage` adds a progress line while work is still going on."""
-    if answer is None or (answer.abstained and stage is None and not answer.hits and not answer.computed):
-        return STAGES.get(stage or "retrieve", "")
-    parts = [computed_markdown(answer.computed)] if answer.computed else []
+    """The whole bot turn, in the question's language; `stage` adds a progress line while work goes on."""
+    if answer is None:
+        return stage_line(stage or "retrieve", "")
+    words = phrases(answer.query)
+    parts = [computed_markdown(answer.computed, words)] if answer.computed else []
     if answer.abstained:
         closest = "\n".join(f"- {plain(h.chunk.question)}" for h in answer.hits)
         covered = f"**{not_covered(answer, quote=plain)}**"
-        return "\n\n".join(parts + [f"{covered}\n\n{phrases(answer.query)['closest']}\n{closest}"])
+        return "\n\n".join(parts + [f"{covered}\n\n{words['closest']}\n{closest}" if closest else covered])
     best = answer.hits[0].chunk
     text = docs_markdown(best.markup) if best.markup else plain(best.text)
     parts += [f"### {plain(best.question)}", text, chips(best)]
     if answer.check:
-        parts.append(snippet_markdown(answer.check, best.origin))
+        parts.append(snippet_markdown(answer.check, best.origin, words))
     if stage:
-        parts.append(f"_{STAGES[stage]}_")
+        parts.append(f"_{stage_line(stage, answer.query)}_")
     timing = " · ".join(f"{k} {v:.0f} ms" for k, v in answer.timings_ms.items())
     parts.append(f"<sub>{timing}</sub>")
     return "\n\n".join(parts)

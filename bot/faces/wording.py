@@ -9,11 +9,9 @@ from bot.verify.snippet import long_lines
 from kb.text import HAN
 
 PHRASES = tomllib.loads(Path(__file__).with_name("phrases.toml").read_text(encoding="utf-8"))
-NOT_COVERED = PHRASES["en"]["not_covered"]
-NOT_COVERED_COMPUTED = PHRASES["en"]["not_covered_computed"]
-EXAMPLE = {"pages": "the page's example", "torch-docs": "the docs' example"}
-EVIDENCE = {"independent": "independent: a program written from the stated maths",
-            "source-code": "by the source's own code"}
+ENGLISH = PHRASES["en"]
+EXAMPLE = {"pages": "pages_example", "torch-docs": "docs_example"}  # keys of PHRASES
+EVIDENCE = {"independent": "independent", "source-code": "source_code"}
 
 
 BUSY = "⚠️ Busy:"
@@ -33,6 +31,11 @@ def not_covered(answer, *, quote=str) -> str:
     return f"{text} {words['no_entry_mentions'].format(names=names)}" if names else text
 
 
+def is_in_progress(text: str) -> bool:
+    """Whether a shown reply still says that work is going on, in any language."""
+    return any(p[stage] in text for p in PHRASES.values() for stage in ("retrieving", "running", "checking"))
+
+
 def is_decline(text: str) -> bool:
     """Whether a shown reply is a decline with its closest entries, in any language."""
     return any((p["not_covered"] in text or p["not_covered_computed"] in text) and p["closest"] in text
@@ -44,17 +47,17 @@ def busy(reason: str, retry_after: int) -> str:
     return f"{BUSY} {reason}. Try again in {retry_after} s."
 
 
-def long_line_notes(code: str) -> list[str]:
+def long_line_notes(code: str, words: dict[str, str] = ENGLISH) -> list[str]:
     """`line 4 is 233 characters long: read it to the end` for each overlong line of a shown program."""
-    return [f"line {n} is {length} characters long: read it to the end" for n, length in long_lines(code)]
+    return [words["long_line"].format(line=n, length=length) for n, length in long_lines(code)]
 
 
-def evidence_label(verdict: Verdict, origin: str) -> str:
+def evidence_label(verdict: Verdict, origin: str, words: dict[str, str] = ENGLISH) -> str:
     """`the page's example (x=2), independent: ...`, `your numbers (x=3), ...`, `the docs' example, by the
-    source's own code`; empty when nothing was run for the claim."""
+    source's own code`, in the language of `words`; empty when nothing was run for the claim."""
     if verdict.evidence is None:
         return ""
-    whose = "your numbers" if verdict.about == "question" else EXAMPLE.get(origin, "the source's example")
+    whose = words["your_numbers" if verdict.about == "question" else EXAMPLE.get(origin, "source_example")]
     where = f" ({verdict.at})" if verdict.at else ""
     numbers = verdict.evidence == "independent" and not isinstance(verdict.claim.value, str)  # not a grad_fn
-    return f"{whose}{where}, {EVIDENCE[verdict.evidence]}" + (", sympy agreeing" if numbers else "")
+    return f"{whose}{where}, {words[EVIDENCE[verdict.evidence]]}" + (f", {words['sympy_agreeing']}" if numbers else "")

@@ -3,6 +3,10 @@ the code panel, abstention, and likes stored in SQLite."""
 import sqlite3
 from pathlib import Path
 
+from bot.faces.wording import ENGLISH, PHRASES
+
+ZH = PHRASES["zh"]  # a question with Chinese in it gets Chinese badges and headings
+
 SCREENSHOT = Path(__file__).parents[2] / "docs" / "screenshot.png"
 QUESTION = "y = x^2 + 3x + 1，x=3 时 y 对 x 的梯度是多少？"  # the screenshot's: its own numbers, then a page's example
 
@@ -21,15 +25,16 @@ def last_bot_message(page, text: str, timeout: int = 60_000):
 
 def test_chinese_question_shows_answer_citation_and_an_honest_badge(page):
     ask(page, "grad_fn是什么意思,举例子详细说明")
-    message = last_bot_message(page, "✅ confirmed")
+    message = last_bot_message(page, ZH["confirmed"])
     text = message.inner_text()
     assert "AddBackward" in text and "📄 004_f12d77b702f2cfde.txt · main" in text
-    assert "the page's example (c = a + b), independent" in text and "c = a + b" in text  # the program from c=a+b
+    assert f"{ZH['pages_example']} (c = a + b), {ZH['independent']}" in text  # the program from c=a+b
+    assert "c = a + b" in text and ENGLISH["confirmed"] not in text
 
 
 def test_a_claim_with_no_evidence_is_unchecked_and_a_demo_judges_nothing(page):
     ask(page, "pytorch的grad_fn")
-    message = last_bot_message(page, "⚠️ unchecked")
+    message = last_bot_message(page, ZH["unchecked"])
     text = message.inner_text()
     assert "no code for this claim" in text and "an illustration that judges nothing" in text
     assert "✅" not in text
@@ -54,7 +59,7 @@ def test_english_question_shows_a_contradicted_badge_with_torchs_value(page):
 
 def test_clicking_a_related_question_asks_it(page):
     ask(page, "grad_fn是什么意思,举例子详细说明")
-    last_bot_message(page, "✅ confirmed")
+    last_bot_message(page, ZH["confirmed"])
     related = page.locator("#suggestions button").first
     question = related.inner_text().strip()
     related.click()
@@ -75,7 +80,7 @@ def test_pasted_snippet_runs_and_shows_its_gradient(page):
 
 def test_answer_snippet_opens_in_the_code_panel(page):
     ask(page, "backward() 方法 x.grad y.grad 例子")
-    last_bot_message(page, "confirmed")
+    last_bot_message(page, ZH["confirmed"])
     page.click("#open-snippet")
     page.locator("#code").get_by_text("backward()").first.wait_for(timeout=30_000)
 
@@ -88,8 +93,8 @@ def test_off_topic_question_is_declined(page):
 
 def test_like_is_stored_in_sqlite_and_screenshot_is_saved(page, chat_server):
     ask(page, QUESTION)
-    message = last_bot_message(page, "✅ confirmed")
-    assert "For your numbers" in message.inner_text() and "the page's example (x=2)" in message.inner_text()
+    message = last_bot_message(page, ZH["confirmed"])
+    assert ZH["your_numbers_title"] in message.inner_text() and f"{ZH['pages_example']} (x=2)" in message.inner_text()
     message.evaluate("m => m.scrollIntoView({block: 'start'})")  # the answer from its first line: your numbers
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,8 +1,11 @@
 """The chat as a person meets it on a desktop (1280×800) and a phone (390×844): what is in view, not how it
 looks. Screenshots go to build/screens/ (the test artefacts)."""
+import re
 from pathlib import Path
 
 import pytest
+
+from bot.faces.wording import PHRASES
 
 SCREENS = Path(__file__).parents[2] / "build" / "screens"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -39,7 +42,8 @@ def last_answer(page, text: str):
     """The last bot message once it holds `text` and the turn has finished (the related questions are set)."""
     message = page.locator("#chat [data-testid='bot']").last
     message.get_by_text(text, exact=False).first.wait_for(timeout=90_000)
-    page.locator("#suggestions").get_by_text("Related questions").first.wait_for(timeout=90_000)
+    related = "|".join(words["related"] for words in PHRASES.values())
+    page.locator("#suggestions").get_by_text(re.compile(related)).first.wait_for(timeout=90_000)
     return message
 
 
@@ -51,12 +55,19 @@ def test_the_empty_page_shows_where_to_type(screen):
 
 def test_the_verdict_of_a_claim_is_in_view_without_scrolling_sideways(screen):
     ask(screen, "grad_fn是什么意思,举例子详细说明")
-    message = last_answer(screen, "✅ confirmed")
-    verdict = message.get_by_text("✅ confirmed", exact=False).first
+    message = last_answer(screen, PHRASES["zh"]["confirmed"])
+    verdict = message.get_by_text(PHRASES["zh"]["confirmed"], exact=False).first
     verdict.scroll_into_view_if_needed()
     shot(screen, "verdict")
+    if screen.viewport == "phone":  # the README's phone screenshot: the claims table as a phone shows it
+        screen.screenshot(path=str(Path(__file__).parents[2] / "docs" / "screenshot-phone.png"))
     box = verdict.bounding_box()
     assert box["x"] + box["width"] <= screen.viewport_size["width"] + 1  # not cut off on the right
+    if screen.viewport == "phone":  # a card: claim, quoted, torch side by side, the verdict across under them
+        table, claim = message.locator("table").last.bounding_box(), message.locator("td").first.bounding_box()
+        cell = message.locator("td").nth(3).bounding_box()
+        assert claim["width"] >= table["width"] / 4  # wide enough to read, not a letter per line
+        assert cell["width"] >= table["width"] * 0.8 and cell["y"] >= claim["y"] + claim["height"] - 1
 
 
 def test_after_an_answer_arrives_its_first_line_is_in_view(screen):
@@ -77,7 +88,7 @@ def test_flattened_code_keeps_its_asterisks(screen):
 
 def test_an_empty_question_adds_no_bubble(screen):
     screen.click("#ask")
-    screen.get_by_text("Type a question first", exact=False).first.wait_for(timeout=30_000)
+    screen.get_by_text(PHRASES["en"]["empty_question"], exact=False).first.wait_for(timeout=30_000)
     assert screen.locator("#chat [data-testid='user']").count() == 0
     assert screen.locator("#chat [data-testid='bot']").count() == 0
 

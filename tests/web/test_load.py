@@ -5,7 +5,7 @@ import pytest
 
 from bench.load import answer_problem, load_test, run_load, run_problem, snippet
 from bot.faces.web import answer_turns, run_markdown
-from bot.faces.webview import STAGES
+from bot.faces.wording import ENGLISH
 
 SMALL = {"clients": 8, "questions_per_client": 3, "snippet_clients": 2, "time_limit": 45}
 REQUESTS = 8 * 3 + 2 * 3
@@ -31,7 +31,8 @@ def test_checks_reject_another_clients_run_and_an_unfinished_answer(bot):
     reply = run_markdown(bot, code)
     assert run_problem(reply, row) is None
     assert run_problem(reply, snippet(1006)[1]) is not None
-    history = [{"role": "user", "content": "What is a leaf tensor?"}, {"role": "assistant", "content": STAGES["run"]}]
+    history = [{"role": "user", "content": "What is a leaf tensor?"},
+               {"role": "assistant", "content": ENGLISH["running"]}]
     assert answer_problem("What is a leaf tensor?", history) is not None
     assert answer_problem("grad_fn 是什么", history) is not None
 

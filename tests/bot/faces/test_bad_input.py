@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from bot.faces.cli import main
 from bot.faces.web import answer_turns, run_markdown
+from bot.faces.wording import PHRASES
 from kb.index.search import Index
 
 CLI = Path(sys.executable).with_name("autograd-kb")
@@ -161,5 +162,5 @@ def test_web_chat_handlers_reject_each_and_keep_answering(bot):
         assert answer is None and markdown.startswith("⚠️ the question") and QUESTION_ERRORS[name] in markdown
         assert WEB_SNIPPET[name] in run_markdown(bot, text), name
     answer, markdown = list(answer_turns(bot, GOOD[0]))[-1]
-    assert answer.best is not None and "| claim | quoted | torch | verdict |" in markdown
+    assert answer.best is not None and PHRASES["zh"]["claims_header"] in markdown  # GOOD[0] is asked in Chinese
     assert "✅ ran" in run_markdown(bot, "import torch\nx = torch.ones(2, requires_grad=True)\nx.sum().backward()\n")
