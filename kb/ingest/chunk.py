@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from kb.extract.claims import extract_claims
-from kb.extract.code import find_code, reflow_fences
+from kb.extract.code import CODE_START, find_code, reflow_fences
 from kb.index.tokens import tokenize
 from kb.ingest.dedupe import Entry
 from kb.text import HAN
@@ -37,9 +37,10 @@ def split_text(text: str, *, max_chars: int = MAX_CHARS) -> list[str]:
 
 
 def title(question: str, answer: str) -> str:
-    """The question, or when it says nothing (`hhhhh`), the answer's first sentence of prose."""
+    """The question, or when it says nothing (`hhhhh`) or is code (`# Create tensors. x = ...`), the answer's
+    first sentence of prose."""
     words = {t for t in tokenize(question) if not t.startswith("#")}
-    if len(words) >= 2 or HAN.search(question):
+    if (len(words) >= 2 or HAN.search(question)) and not CODE_START.match(question.lstrip()):
         return question
     for line in answer.splitlines():
         sentence = re.split(r"(?<=[。!?！？])", line.strip())[0]

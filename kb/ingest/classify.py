@@ -29,6 +29,8 @@ class Rules:
     other: tuple[re.Pattern, ...]
     autograd: dict[str, re.Pattern]
     tags: dict[str, tuple[re.Pattern, ...]]
+    blurbs: tuple[str, ...] = ()
+    blurb_max_chars: int = 0
 
 
 @lru_cache(maxsize=4)
@@ -48,6 +50,8 @@ def load_rules(path: Path = TOPICS_FILE) -> Rules:
         other=compile_all(data["anchors"]["other_frameworks"]),
         autograd={t: term_pattern(t) for t in data["autograd"]["terms"]},
         tags={tag: compile_all(terms) for tag, terms in data["tags"].items()},
+        blurbs=tuple(data.get("blurbs", {}).get("phrases", ())),
+        blurb_max_chars=data.get("blurbs", {}).get("max_chars", 0),
     )
 
 
@@ -71,6 +75,8 @@ def classify(question: str, answer: str, *, rules: Rules | None = None) -> Class
     text = f"{question}\n{answer}"
     if not answer.strip():
         return Classification("off-topic", (), "no answer")
+    if len(answer) <= rules.blurb_max_chars and any(phrase in answer for phrase in rules.blurbs):
+        return Classification("off-topic", (), "an article's teaser, no answer")
     in_question = [t for t, p in rules.autograd.items() if p.search(question)]
     in_answer = [t for t, p in rules.autograd.items() if p.search(answer)]
     strong, weak = _hits(rules.strong, text), _hits(rules.weak, text)

@@ -18,7 +18,9 @@ def test_bundled_corpus_keeps_every_autograd_qa_and_drops_the_rest():
               "如何用torch.grad来实现雅克比矩阵,给个具体例子", "如何用torch.grad雅克比矩阵",
               "grad_fn是什么意思,举例子详细说明", "pytorch的grad_fn"]:
         assert q in questions
-    assert any(q.startswith("# Create tensors.") for q in questions)
+    # a "question" that is code is titled by its answer's first sentence, and the teaser blurb is dropped
+    assert any(q.startswith("这段代码使用 PyTorch 创建了三个张量") for q in questions)
+    assert not any(q.lstrip().startswith("#") for q in questions) and not any("小编" in c.text for c in chunks)
     # the 002 page's question is "hhhhh": its answer's first sentence stands in as the title
     assert any(q.startswith("在这段代码中,我们利用 PyTorch 进行自动求梯度") for q in questions)
     assert not any("Euler" in c.question or "MySQL" in c.text or "电力" in c.question for c in chunks)
