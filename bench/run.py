@@ -1,4 +1,4 @@
-"""The project's benchmark: sandbox vs `python -c`, warm answers by stage, cold start, `--help`.
+"""The project's benchmark: sandbox vs `python -c`, warm answers by stage, cold start, `--help`, input errors.
 
 Run: make bench   (or .venv/bin/python -m bench.run [--data-dir DIR])
 Writes bench/results.json and prints a table; every figure comes from this one run.
@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent
 CLI = [sys.executable, "-m", "bot.faces.cli"]
 
 
-def time_help(runs: int = 5) -> float:
-    """Median seconds of `autograd-kb --help` in a fresh process."""
+def time_command(args: list[str], runs: int = 5) -> float:
+    """Median seconds of `autograd-kb ARGS` in a fresh process (its exit code is not checked: errors count)."""
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(CLI + ["--help"], capture_output=True, check=True)
+        subprocess.run(CLI + args, capture_output=True)
         samples.append(time.perf_counter() - start)
     return sorted(samples)[len(samples) // 2]
 
@@ -116,7 +116,10 @@ def main() -> None:
     startup, zygote = time_zygote(50)
     fresh = time_fresh(5)
     results = {
-        "help_s": time_help(),
+        "help_s": time_command(["--help"]),
+        "input_error_s": {"empty question": time_command(["ask", ""]),
+                          "100 KB question": time_command(["ask", "x" * 100_000]),
+                          "no index": time_command(["--data-dir", str(args.data_dir / "none"), "ask", "x"])},
         "cold_first_answer_s": time_cold_answer(args.data_dir),
         "warm_answer_ms": time_warm_answers(args.data_dir),
         "sandbox": {"zygote_startup_ms": startup * 1000, "zygote_ms": dict(zip(("p50", "p95"), p50_p95(zygote))),
@@ -132,6 +135,7 @@ def main() -> None:
     plot(results["scale"], ROOT / "scale.png")
     warm = results["warm_answer_ms"]
     rows = [("autograd-kb --help", f"{results['help_s']:.2f} s", "≤ 0.3 s"),
+            *[(f"input error: {name}", f"{seconds:.2f} s", "≤ 0.3 s") for name, seconds in results["input_error_s"].items()],
             ("first answer, cold process", f"{results['cold_first_answer_s']:.2f} s", "≤ 6 s"),
             ("warm answer p50 / p95", f"{warm['total']['p50']:.0f} / {warm['total']['p95']:.0f} ms", "≤ 50 / 150 ms"),
             ("  retrieve p50 / p95", f"{warm['retrieve']['p50']:.0f} / {warm['retrieve']['p95']:.0f} ms", ""),
