@@ -7,6 +7,7 @@ shape of real term counts (bench/lexical.py) without embedding or tokenizing a m
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import resource
@@ -38,7 +39,8 @@ def base_corpus(seed: int = 0) -> tuple[list[str], np.ndarray]:
     pool = sentences()
     texts = [" ".join(rng.sample(pool, 3)) + f" example_{i} x{i % 97}.grad" for i in range(BASE_TEXTS)]
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"base-{seed}-{BASE_TEXTS}.npy"
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:12]  # the pool follows the knowledge base
+    path = CACHE / f"base-{seed}-{BASE_TEXTS}-{digest}.npy"
     if not path.exists():
         np.save(path, embed(texts, model=BUNDLED_MODEL, batch_size=64))
     return texts, np.load(path)

@@ -46,16 +46,14 @@ def example_questions() -> list[str]:
 
 
 def run_markdown(bot: Bot, code: str, *, session: str = "") -> str:
-    """Run a pasted snippet in the sandbox and show its output and each tensor's gradient."""
+    """Run a pasted snippet in the sandbox and show its output and each tensor's gradient; raises Busy when no
+    worker is free in time."""
     if not code or not code.strip():
         return "⚠️ Paste or write a snippet first."
     if len(code.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
         return f"⚠️ The snippet is too large (limit {MAX_SNIPPET_BYTES // 1024} KiB)."
-    try:
-        with bot.sandbox.lease(session, lane="run") as box:
-            run = box.run(code)
-    except Busy as exc:
-        return busy(str(exc), exc.retry_after)
+    with bot.sandbox.lease(session, lane="run") as box:
+        run = box.run(code)
     rows = [f"| `{t.name}` | {list(t.shape)} | {t.requires_grad} | {t.is_leaf} | {t.grad_fn or '—'} "
             f"| `{t.grad if t.grad is not None else '—'}` |" for t in run.tensors]
     table = ("| tensor | shape | requires_grad | is_leaf | grad_fn | grad |\n|---|---|---|---|---|---|\n"
@@ -65,8 +63,8 @@ def run_markdown(bot: Bot, code: str, *, session: str = "") -> str:
 
 
 def answer_turns(bot: Bot, question: str, origin: str = "all", *, session: str = ""):
-    """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input
-    or when the sandbox is too busy."""
+    """The bot turn as it fills in: (answer so far, Markdown) per stage; the answer is None on bad input.
+    Raises Busy when no sandbox worker is free in time."""
     yield None, stage_line("retrieve", question)
     try:
         answer = bot.retrieve(question, k=4, origin=origin if origin in ORIGIN_CHOICES else "all")
@@ -74,12 +72,8 @@ def answer_turns(bot: Bot, question: str, origin: str = "all", *, session: str =
         yield None, f"⚠️ {exc}"
         return
     yield answer, answer_markdown(answer, stage="run")
-    try:
-        with bot.sandbox.lease(session, lane="ask") as box:  # one worker for all of this answer's runs
-            answer = bot.verify(answer, sandbox=box)  # the question's own numbers even when no entry answers it
-    except Busy as exc:
-        yield None, busy(str(exc), exc.retry_after)
-        return
+    with bot.sandbox.lease(session, lane="ask") as box:  # one worker for all of this answer's runs
+        answer = bot.verify(answer, sandbox=box)  # the question's own numbers even when no entry answers it
     if not answer.abstained:
         yield answer, answer_markdown(answer, stage="check")
     yield answer, answer_markdown(answer)
@@ -129,7 +123,7 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                 for answer, markdown in answer_turns(bot, question, source, session=session):
                     history[-1] = {"role": "assistant", "content": markdown}
                     yield history, turns, gr.update(), ""
-        except Busy as exc:
+        except Busy as exc:  # the session's gate or the sandbox pool: the question stays in the box to retry
             history[-1] = {"role": "assistant", "content": busy(str(exc), exc.retry_after)}
             yield history, turns, gr.update(), question
             return
