@@ -5,7 +5,7 @@ import json
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answer.abstain import Evidence, Policy, weigh
@@ -121,7 +121,7 @@ def retrieve_all(retriever: Retriever, queries: list[Query], *, origin: str,
     for q in queries:
         hits = retriever.search(q.text, k=10, origin=origin, options=options)
         run[q.id] = {h.chunk.id: h.score for h in hits} or {"-": 0.0}
-        evidence[q.id] = weigh(retriever, q.text, hits)
+        evidence[q.id] = weigh(retriever, q.text, hits, origin=origin)
     return run, evidence
 
 
@@ -140,26 +140,31 @@ def retrieval_metrics(qrels: dict[str, set[str]], run: dict, ids: list[str]) -> 
     return {m.replace("hit_rate", "recall"): float(v) for m, v in scores.items()}
 
 
-def abstention_metrics(queries: list[Query], evidence: dict[str, Evidence], policy: Policy) -> dict:
+def abstention_metrics(queries: list[Query], evidence: dict[str, Evidence], policy: Policy, *,
+                       lacking: frozenset[str] = frozenset()) -> dict:
     """Abstention on unanswerable questions (recall), its precision, the false-abstain rate, and the share
-    declined of off-topic questions and of on-topic ones no chunk covers (kind "uncovered")."""
+    declined of off-topic questions, of on-topic ones no chunk covers (kind "uncovered") and, asked of one
+    source, of answerable ones only another source answers (`lacking`: declining them is right)."""
     abstained = {q.id for q in queries if not policy.answers(evidence[q.id])}
+    lacking = lacking & {q.id for q in queries}
     off = {q.id for q in queries if not q.answerable}
-    on = {q.id for q in queries if q.answerable}
+    on = {q.id for q in queries if q.answerable} - lacking
     share = lambda ids: len(abstained & ids) / len(ids) if ids else None  # noqa: E731
     return {"abstain_recall": len(abstained & off) / len(off) if off else 1.0,
-            "abstain_precision": len(abstained & off) / len(abstained) if abstained else 1.0,
+            "abstain_precision": len(abstained & off) / len(abstained - lacking) if abstained - lacking else 1.0,
             "false_abstain": len(abstained & on) / len(on) if on else 0.0,
             "declined_off_topic": share({q.id for q in queries if not q.answerable and q.kind != "uncovered"}),
-            "declined_uncovered": share({q.id for q in queries if q.kind == "uncovered"})}
+            "declined_uncovered": share({q.id for q in queries if q.kind == "uncovered"}),
+            "declined_source_lacks": share(set(lacking))}
 
 
-def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy) -> list[dict]:
+def sweep(queries: list[Query], evidence: dict[str, Evidence], base: Policy, *,
+          lacking: frozenset[str] = frozenset()) -> list[dict]:
     """Abstention figures as the coverage needed for questions with only ambiguous terms varies."""
     rows = []
     for weak in [x / 100 for x in range(0, 61)]:
-        policy = Policy(weak, base.decline_unknown_names)
-        rows.append({"weak_min_coverage": weak, **abstention_metrics(queries, evidence, policy)})
+        policy = replace(base, weak_min_coverage=weak)
+        rows.append({"weak_min_coverage": weak, **abstention_metrics(queries, evidence, policy, lacking=lacking)})
     return rows
 
 
@@ -195,11 +200,13 @@ def evaluate_set(retriever: Retriever, queries: list[Query], policy: Policy, *, 
     result["by_language"] = {
         lang: retrieval_metrics(qrels, run, [q.id for q in queries if q.lang == lang])
         for lang in sorted({q.lang for q in queries})}
-    result["abstention"] = abstention_metrics(queries, evidence, policy)
+    lacking = frozenset(q.id for q in queries if q.answerable and not qrels.get(q.id)) if origin != "all" \
+        else frozenset()  # asked of one source, what only another answers
+    result["abstention"] = abstention_metrics(queries, evidence, policy, lacking=lacking)
     result["abstention_by_language"] = {
-        lang: abstention_metrics([q for q in queries if q.lang == lang], evidence, policy)
+        lang: abstention_metrics([q for q in queries if q.lang == lang], evidence, policy, lacking=lacking)
         for lang in sorted({q.lang for q in queries})}
     result["policy"] = {"weak_min_coverage": policy.weak_min_coverage}
-    result["sweep"] = sweep(queries, evidence, policy)
+    result["sweep"] = sweep(queries, evidence, policy, lacking=lacking)
     result["best_sweep_point"] = best_policy(result["sweep"])
     return result

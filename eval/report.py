@@ -7,7 +7,8 @@ from pathlib import Path
 from eval.evaluate import CUTOFFS
 
 METRICS = [f"recall@{k}" for k in CUTOFFS] + ["mrr@10", "ndcg@10"]
-ABSTENTION = ["abstain_recall", "abstain_precision", "false_abstain", "declined_off_topic", "declined_uncovered"]
+ABSTENTION = ["abstain_recall", "abstain_precision", "false_abstain", "declined_off_topic", "declined_uncovered",
+              "declined_source_lacks"]
 
 
 def _cell(value: float | None) -> str:

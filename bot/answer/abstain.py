@@ -3,7 +3,7 @@ does the best hit cover?"""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answer.domain import match_domain
@@ -19,12 +19,23 @@ class Evidence:
     coverage: float  # IDF-weighted share of the question's tokens the best hit covers
     domain: str  # "strong", "weak" or "none": see bot.answer.domain
     unknown_names: tuple[str, ...] = ()  # API-like names no chunk holds (Retriever.unknown_names)
+    elsewhere: Hit | None = None  # asked of one source: another source's entry that ranks first over all of them
+    elsewhere_coverage: float = 0.0  # and how much of the question that entry covers
 
 
-def weigh(retriever: Retriever, question: str, hits: list[Hit]) -> Evidence:
-    """The evidence for a question and its ranked hits."""
+def weigh(retriever: Retriever, question: str, hits: list[Hit], *, origin: str = "all") -> Evidence:
+    """The evidence for a question and its ranked hits from `origin`; asked of one source, also the best entry
+    of the others when it ranks above this source's best."""
     coverage = retriever.coverage(question, hits[0].chunk) if hits else 0.0
-    return Evidence(coverage, match_domain(question).strength, retriever.unknown_names(question))
+    evidence = Evidence(coverage, match_domain(question).strength, retriever.unknown_names(question, origin=origin))
+    if origin == "all":
+        return evidence
+    overall = retriever.search(question, k=3)
+    others = [h for h in overall if h.chunk.origin != origin]
+    if not overall or overall[0].chunk.origin == origin or not others:
+        return evidence
+    best = max(others, key=lambda h: retriever.coverage(question, h.chunk))
+    return replace(evidence, elsewhere=best, elsewhere_coverage=retriever.coverage(question, best.chunk))
 
 
 @dataclass(frozen=True)
@@ -33,15 +44,26 @@ class Policy:
 
     weak_min_coverage: float
     decline_unknown_names: bool = True
+    source_min_coverage: float = 0.0
+    source_margin: float = 1.0
 
     def answers(self, evidence: Evidence) -> bool:
-        """True when the evidence says the knowledge base covers the question."""
+        """True when the evidence says the knowledge base (or the source asked) covers the question."""
         if evidence.domain == "none" or (self.decline_unknown_names and evidence.unknown_names):
             return False
+        if self.source_lacks(evidence):
+            return False
         return evidence.domain == "strong" or evidence.coverage >= self.weak_min_coverage
+
+    def source_lacks(self, evidence: Evidence) -> bool:
+        """Asked of one source: another source's entry ranks first and covers the question clearly better than
+        this source's best, which covers little of it."""
+        return evidence.elsewhere is not None and evidence.coverage < self.source_min_coverage \
+            and evidence.elsewhere_coverage - evidence.coverage >= self.source_margin
 
 
 def load_policy(path: Path = POLICY_FILE) -> Policy:
     """The calibrated policy from its data file."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return Policy(float(data["weak_min_coverage"]), bool(data.get("decline_unknown_names", True)))
+    return Policy(float(data["weak_min_coverage"]), bool(data.get("decline_unknown_names", True)),
+                  float(data.get("source_min_coverage", 0.0)), float(data.get("source_margin", 1.0)))

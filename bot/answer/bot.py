@@ -24,6 +24,7 @@ class Answer:
     computed: Computed | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     unknown_names: tuple[str, ...] = ()  # API-like names in the question that no entry mentions
+    elsewhere: Hit | None = None  # declined when asked of one source: the entry another source has
 
     @property
     def best(self) -> Hit | None:
@@ -51,11 +52,12 @@ class Bot:
         start = time.perf_counter()
         query = validate_question(question)
         hits = self.retriever.search(query, k=max(k, 1), origin=origin)
-        evidence = weigh(self.retriever, query, hits)
+        evidence = weigh(self.retriever, query, hits, origin=origin)
         abstained = not hits or not self.policy.answers(evidence)
         retrieve_ms = (time.perf_counter() - start) * 1e3
         timings = {"retrieve": retrieve_ms, "run": 0.0, "total": retrieve_ms}
-        return Answer(query, abstained, tuple(hits), timings_ms=timings, unknown_names=evidence.unknown_names)
+        return Answer(query, abstained, tuple(hits), timings_ms=timings, unknown_names=evidence.unknown_names,
+                      elsewhere=evidence.elsewhere if abstained else None)
 
     def verify(self, answer: Answer, *, sandbox=None) -> Answer:
         """Compute the question's own numbers, run the best chunk's snippet in the sandbox and judge its claims.

@@ -100,9 +100,12 @@ class Retriever:
         self.index = index
         self.model = index.manifest["model"]
         self.english_only = index.manifest.get("english_only", True)
-        self.vocab = set().union(*(part.bm25.vocab_dict for part in index.lexical.values()))
+        self.vocabs = {origin: set(part.bm25.vocab_dict) for origin, part in index.lexical.items()}
+        self.vocabs["all"] = self.vocab = set().union(*self.vocabs.values())
         self.chunk_tokens: dict[str, frozenset[str]] = {}
-        self.spelling = SpellingIndex(t for t in self.vocab if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
+        self.spellings = {origin: SpellingIndex(t for t in words if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
+                          for origin, words in self.vocabs.items()}
+        self.spelling = self.spellings["all"]
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's unit embedding."""
@@ -167,17 +170,18 @@ class Retriever:
         total += np.array([ORIGIN_PRIOR[self.index.chunks[i].origin] for i in ids])
         return dict(zip(ids, total))
 
-    def unknown_names(self, query: str) -> tuple[str, ...]:
-        """API-like names in the question (`torch.jit.script`, `lr_scheduler`, `GradScaler`) that no chunk holds,
-        not even one typo away: the knowledge base has no entry about them. A dotted name counts by its last part
+    def unknown_names(self, query: str, *, origin: str = "all") -> tuple[str, ...]:
+        """API-like names in the question (`torch.jit.script`, `lr_scheduler`, `GradScaler`) that no chunk of
+        `origin` holds, not even one typo away: it has no entry about them. A dotted name counts by its last part
         (`w1.grad` is known), exception and warning class names never count."""
+        vocab, spelling = self.vocabs.get(origin, set()), self.spellings.get(origin)
         unknown = []
         for match in CODE_NAME.finditer(query):
             name = match.group(0).lower().rstrip(".")
             last = name.rsplit(".", 1)[-1]
             if re.search(r"(error|warning|exception)$", last) or len(last) < 2:
                 continue
-            if not ({name, last} & self.vocab) and not self.spelling.near(name) and not self.spelling.near(last):
+            if not ({name, last} & vocab) and not (spelling and (spelling.near(name) or spelling.near(last))):
                 unknown.append(match.group(0))
         return tuple(unknown)
 

@@ -75,4 +75,5 @@ def answer_json(answer: Answer) -> dict:
             "snippet": snippet_json(check) if check else None,
             "claims": [claim_json(v) for v in check.verdicts] if check else [],
             "timings_ms": {k: round(v, 3) for k, v in answer.timings_ms.items()},
-            "unknown_names": list(answer.unknown_names)}
+            "unknown_names": list(answer.unknown_names),
+            "elsewhere": hit_json(answer.elsewhere) if answer.elsewhere else None}

@@ -24,11 +24,18 @@ def phrases(question: str) -> dict[str, str]:
 
 def not_covered(answer, *, quote=str) -> str:
     """Why no entry answers: `The knowledge base does not cover this question. No entry mentions lr_scheduler.`
-    in the question's language (`quote` shows the names, which come from the question, safely)."""
+    in the question's language, and, when one source was asked, the entry another source has (`quote` shows the
+    names, which come from the question, and the entry's question safely)."""
     words = phrases(answer.query)
-    text = words["not_covered_computed" if answer.computed else "not_covered"]
+    text = words["not_covered_computed" if answer.computed else "not_in_source" if answer.elsewhere else "not_covered"]
     names = quote(", ".join(answer.unknown_names))
-    return f"{text} {words['no_entry_mentions'].format(names=names)}" if names else text
+    if names:
+        text += " " + words["no_entry_mentions"].format(names=names)
+    if answer.elsewhere:
+        chunk = answer.elsewhere.chunk
+        source = words["source_" + chunk.origin.replace("-", "_")]
+        text += " " + words["elsewhere"].format(source=source, question=quote(chunk.question))
+    return text
 
 
 def is_in_progress(text: str) -> bool:
@@ -38,8 +45,8 @@ def is_in_progress(text: str) -> bool:
 
 def is_decline(text: str) -> bool:
     """Whether a shown reply is a decline with its closest entries, in any language."""
-    return any((p["not_covered"] in text or p["not_covered_computed"] in text) and p["closest"] in text
-               for p in PHRASES.values())
+    return any(any(p[key] in text for key in ("not_covered", "not_covered_computed", "not_in_source"))
+               and p["closest"] in text for p in PHRASES.values())
 
 
 def busy(reason: str, retry_after: int) -> str:

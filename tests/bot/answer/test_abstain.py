@@ -33,3 +33,34 @@ def test_every_face_says_which_name_no_entry_mentions(bot):
 def test_known_names_typos_and_warning_classes_are_not_unknown(bot, question):
     answer = bot.retrieve(question)
     assert answer.unknown_names == () and not answer.abstained
+
+
+@pytest.mark.parametrize("question, origin, names", [
+    ("register_hook 怎么用", "pages", ("register_hook",)),  # only the docs have it
+    ("How do I register a hook on a tensor to change its gradient?", "pages", ()),
+    ("y = x**2 + 3x + 1 在 x=2 的梯度为什么是7", "torch-docs", ()),  # only a page works that example
+])
+def test_a_source_that_lacks_the_topic_declines_and_points_to_the_other(bot, question, origin, names):
+    answer = bot.retrieve(question, origin=origin)
+    assert answer.abstained and answer.unknown_names == names
+    assert answer.elsewhere is not None and answer.elsewhere.chunk.origin != origin
+    assert all(h.chunk.origin == origin for h in answer.hits)  # the closest entries stay in the source asked
+    assert bot.retrieve(question).best is not None  # asked of every source, it is answered
+
+
+def test_a_source_decline_names_the_other_source_in_every_face(bot):
+    from bot.faces.contract import answer_json
+    from bot.faces.terminal import answer_text
+    from bot.faces.webview import answer_markdown
+    from bot.faces.wording import ENGLISH
+
+    answer = bot.retrieve("How do I register a hook on a tensor to change its gradient?", origin="pages")
+    assert ENGLISH["not_in_source"] in answer_text(answer) and "The torch docs have an entry" in answer_text(answer)
+    assert "register\\_hook" in answer_markdown(answer)  # the other entry's title, escaped
+    data = answer_json(answer)
+    assert data["abstained"] and data["elsewhere"]["origin"] == "torch-docs" and data["hits"] == []
+
+
+def test_a_source_that_has_the_topic_still_answers(bot):
+    answer = bot.retrieve("grad_fn是什么意思", origin="pages")
+    assert answer.best is not None and answer.elsewhere is None
