@@ -26,6 +26,8 @@ VARIANTS = {
     FULL: SearchOptions(),
     "hybrid + bridge, RRF fusion": SearchOptions(fusion="rrf"),
     "hybrid + bridge, comparisons not split": SearchOptions(compare=False),
+    "hybrid + bridge, typos not matched": SearchOptions(typos=False),
+    "hybrid + bridge, defined names not lifted": SearchOptions(names=False),
 }
 CUTOFFS = (1, 3, 5)
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from bot.answer.compare import comparison_sides
 from bot.answer.domain import near
+from bot.answer.names import CODE_NAME, defines, definitions, question_names
 from kb.index.bridge import expand, gloss
 from kb.index.search import Index, lexical_text
 from kb.index.tokens import tokenize
@@ -20,12 +21,11 @@ EXCERPT_PENALTY = 0.5  # in standard deviations: a teaser from a page's recommen
 EXCERPT_SECTIONS = {"recommend", "article"}
 ORIGIN_PRIOR = {"pages": 0.0, "torch-docs": -2.0}  # in standard deviations: the curated Q&A first, the
 # reference docs when they match clearly better (an API name, a topic the pages do not cover)
+DEFINES_LIFT = 3.0  # in standard deviations: a docs entry defining a name the question uses (its API with its
+# module, or a parameter the pages never mention) outweighs the docs' prior; chosen on the tuning split
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
 SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
-CODE_NAME = re.compile(r"(?<![\w.])(?:[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*"  # snake_case
-                       r"|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+"  # dotted.name
-                       r"|[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9_])")  # camel
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class SearchOptions:
     bridge: bool = True
     fusion: str = "zscore"  # or "rrf", reciprocal rank fusion, for comparison
     compare: bool = True  # a comparison question gets each side's best hit too
+    typos: bool = True  # an unknown word also looks for the indexed words one typo away
+    names: bool = True  # a docs entry that defines a name the question uses is lifted (bot.answer.names)
 
 
 def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
@@ -103,6 +105,7 @@ class Retriever:
         self.vocabs = {origin: set(part.bm25.vocab_dict) for origin, part in index.lexical.items()}
         self.vocabs["all"] = self.vocab = set().union(*self.vocabs.values())
         self.chunk_tokens: dict[str, frozenset[str]] = {}
+        self.definitions = [definitions(c) for c in index.chunks]
         self.spellings = {origin: SpellingIndex(t for t in words if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
                           for origin, words in self.vocabs.items()}
         self.spelling = self.spellings["all"]
@@ -118,15 +121,17 @@ class Retriever:
         """Top `k` chunks of `origin` ("pages", "torch-docs" or "all")."""
         if origin not in ORIGIN_CHOICES:
             raise ValueError(f"unknown origin {origin!r}; choose one of {', '.join(ORIGIN_CHOICES)}")
-        vector = self.embed_query(dense_query(query) if options.bridge and self.english_only else query)
+        vector = (self.embed_query(dense_query(query) if options.bridge and self.english_only else query)
+                  if options.dense else None)
         dense_hits = self.index.dense_search(vector, CANDIDATES, origin=origin) if options.dense else []
-        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=options.bridge), CANDIDATES,
-                                                 origin=origin) if options.lexical else []
+        lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=options.bridge, typos=options.typos),
+                                                 CANDIDATES, origin=origin) if options.lexical else []
         dense_ids = [i for i, _ in dense_hits]
         if options.fusion == "rrf":
             fused = rrf([r for r in (dense_ids, [i for i, _ in sorted(lexical_hits, key=lambda h: -h[1])]) if r])
         else:
-            fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits))
+            names = question_names(query) if options.names else frozenset()
+            fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits), names)
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         hits = [Hit(self.index.chunks[i], float(fused[i])) for i in best]
         sides = comparison_sides(query) if options.compare else None
@@ -136,10 +141,11 @@ class Retriever:
             hits = list({h.chunk.id: h for h in [hits[0], *side_hits, *hits[1:]]}.values())[:k]
         return hits
 
-    def query_terms(self, query: str, *, bridge: bool = True) -> dict[str, float]:
-        """Weighted lexical terms, plus the indexed words that unknown words are one typo away from."""
+    def query_terms(self, query: str, *, bridge: bool = True, typos: bool = True) -> dict[str, float]:
+        """Weighted lexical terms, plus (with `typos`) the indexed words that unknown words are one typo away
+        from."""
         weights = prune_for_size(weighted_tokens(query, bridge=bridge), len(self.index.chunks))
-        for token in [t for t in weights if t not in self.vocab and not t.startswith("#")]:
+        for token in [t for t in weights if typos and t not in self.vocab and not t.startswith("#")]:
             for word in self.spelling.near(token):
                 weights.setdefault(word, SPELLING_WEIGHT * weights[token])
         return weights
@@ -153,9 +159,10 @@ class Retriever:
             out[same] = zscores(values[same])
         return out
 
-    def _zscore_fusion(self, vector: np.ndarray, dense_ids: list[int], lexical: dict[int, float]) -> dict:
-        """Sum of each side's z-scores over the candidates both sides proposed. Dense scores are
-        standardised within each origin (glossed Chinese pages and English docs are embedded differently,
+    def _zscore_fusion(self, vector: np.ndarray | None, dense_ids: list[int], lexical: dict[int, float],
+                       names: frozenset[str]) -> dict:
+        """Sum of each side's z-scores over the candidates both sides proposed, plus the priors. Dense scores
+        are standardised within each origin (glossed Chinese pages and English docs are embedded differently,
         so their cosines are not on one scale); BM25 scores over all candidates (standardised per origin,
         every origin's best match would look equally good)."""
         ids = list(dict.fromkeys(dense_ids + list(lexical)))
@@ -168,6 +175,9 @@ class Retriever:
             total += zscores(np.array([lexical.get(i, 0.0) for i in ids]))
         total -= EXCERPT_PENALTY * np.array([is_excerpt(self.index.chunks[i]) for i in ids])
         total += np.array([ORIGIN_PRIOR[self.index.chunks[i].origin] for i in ids])
+        if names:
+            page_words = self.vocabs.get("pages", set())
+            total += DEFINES_LIFT * np.array([defines(self.definitions[i], names, page_words=page_words) for i in ids])
         return dict(zip(ids, total))
 
     def unknown_names(self, query: str, *, origin: str = "all") -> tuple[str, ...]:
