@@ -1,4 +1,5 @@
-"""The project's benchmark: sandbox vs `python -c`, warm answers by stage, cold start, `--help`, input errors.
+"""The project's benchmark: sandbox vs `python -c`, warm answers by stage, cold start, `--help`, input errors,
+load, noise, scale, and what each retrieval part costs.
 
 Run: make bench   (or .venv/bin/python -m bench.run [--data-dir DIR])
 Writes bench/results.json and prints a table; every figure comes from this one run.
@@ -13,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import ablation
 from bench.load import load_test, table_rows
 from bench.noisy import noisy_test
 from bench.noisy import table_rows as noisy_rows
@@ -128,6 +130,7 @@ def main() -> None:
     results["build"] = time_build()
     results["load"] = load_test(args.data_dir, clients=50, questions_per_client=20, snippet_clients=10)
     results["noisy"] = noisy_test(args.data_dir)
+    results["retrieval_costs"] = ablation.measure(args.data_dir)
     print("corpus sizes:", flush=True)
     results["scale"] = measure([1_000, 10_000, 100_000] + ([1_000_000] if args.full else []))
     results["sandbox"]["speedup_p50"] = results["sandbox"]["python_c_ms"]["p50"] / results["sandbox"]["zygote_ms"]["p50"]
@@ -155,6 +158,7 @@ def main() -> None:
                      f"(recall@10 {row['bm25_recall@10']:.3f}){naive}; MB exact {mb('flat_bytes')} / "
                      f"HNSW {mb('hnsw_bytes')} / BM25 {mb('bm25_bytes')}", "≤ 30 ms"))
     rows += table_rows(results["load"]) + noisy_rows(results["noisy"])
+    rows += ablation.table_rows(results["retrieval_costs"])
     print("| measure | value | budget |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
