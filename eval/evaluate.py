@@ -20,8 +20,8 @@ DEFAULT_SETS = (HELDOUT_SET, DEV_SET, DOCS_SET, UNCOVERED_SET)
 SPLITS = ("heldout", "tune", "")  # reported in this order: held-out first
 FULL = "hybrid + bridge"  # what answers use
 VARIANTS = {
-    "dense only (glossed query)": SearchOptions(lexical=False),
-    "lexical only": SearchOptions(dense=False, bridge=False),
+    "dense only (glossed query, cosine ranking)": SearchOptions(lexical=False, fusion="none"),
+    "lexical only (BM25 ranking)": SearchOptions(dense=False, bridge=False, fusion="none"),
     "hybrid": SearchOptions(bridge=False),
     FULL: SearchOptions(),
     "hybrid + bridge, RRF fusion": SearchOptions(fusion="rrf"),

@@ -44,7 +44,7 @@ class SearchOptions:
     dense: bool = True
     lexical: bool = True
     bridge: bool = True
-    fusion: str = "zscore"  # or "rrf", reciprocal rank fusion, for comparison
+    fusion: str = "zscore"  # or "rrf", reciprocal rank fusion; or "none": one channel's own ranking, no priors
     compare: bool = True  # a comparison question gets each side's best hit too
     typos: bool = True  # an unknown word also looks for the indexed words one typo away
     names: bool = True  # a docs entry that defines a name the question uses is lifted (bot.answer.names)
@@ -127,7 +127,11 @@ class Retriever:
         lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=options.bridge, typos=options.typos),
                                                  CANDIDATES, origin=origin) if options.lexical else []
         dense_ids = [i for i, _ in dense_hits]
-        if options.fusion == "rrf":
+        if options.fusion == "none":
+            if options.dense == options.lexical:
+                raise ValueError('fusion="none" ranks by one channel: switch the other off')
+            fused = dict(dense_hits or lexical_hits)
+        elif options.fusion == "rrf":
             fused = rrf([r for r in (dense_ids, [i for i, _ in sorted(lexical_hits, key=lambda h: -h[1])]) if r])
         else:
             names = question_names(query) if options.names else frozenset()

@@ -121,7 +121,8 @@ def test_eval_writes_metrics_report_and_plots(built_index, tmp_path):
     assert result.exit_code == 0 and "hybrid + bridge" in result.output
     assert result.output.index("## held-out") < result.output.index("## tuning")  # held-out first
     metrics = json.loads((tmp_path / "rep" / "tune" / "metrics.json").read_text())
-    assert {"dense only (glossed query)", "lexical only", "hybrid", "hybrid + bridge"} <= set(metrics["variants"])
+    channels = {"dense only (glossed query, cosine ranking)", "lexical only (BM25 ranking)"}
+    assert channels | {"hybrid", "hybrid + bridge"} <= set(metrics["variants"])
     assert set(metrics["by_origin"]) == {"pages", "torch-docs", "both"} and metrics["questions"] > 150
     heldout = json.loads((tmp_path / "rep" / "heldout" / "metrics.json").read_text())
     assert heldout["abstention"]["declined_uncovered"] is not None  # on-topic questions no chunk covers
