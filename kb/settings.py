@@ -38,3 +38,12 @@ def max_tokens() -> int:
     """Word pieces embedded per text: `$AUTOGRAD_KB_MAX_TOKENS`, default 128 (all-MiniLM-L6-v2 was
     trained on 128; longer inputs cost twice the time and added nothing on the dev set)."""
     return int(os.environ.get("AUTOGRAD_KB_MAX_TOKENS", "128"))
+
+
+def alternatives_file() -> Path | None:
+    """Entries' alternative questions: `$AUTOGRAD_KB_ALTERNATIVES` (a TOML file; set but empty: none),
+    default the bundled `kb/data/alternatives.toml`."""
+    value = os.environ.get("AUTOGRAD_KB_ALTERNATIVES")
+    if value is None:
+        return DATA_DIR / "alternatives.toml"
+    return Path(value).expanduser() if value.strip() else None

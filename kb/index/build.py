@@ -24,7 +24,7 @@ from kb.index.store import (
     write_index,
 )
 from kb.ingest.pipeline import Report, build_chunks, folder_files
-from kb.settings import CORPUS_DIR, DATA_DIR, KB_DIR, max_tokens, passage_words
+from kb.settings import CORPUS_DIR, DATA_DIR, KB_DIR, alternatives_file, max_tokens, passage_words
 from kb.types import content_hash
 
 
@@ -71,8 +71,11 @@ def input_hash(model: str, folders: list[Path]) -> str:
     When it matches the live index's, the whole pipeline can be skipped."""
     from kb.ingest.torchdocs import torch_version
 
-    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}".encode())
+    alternatives = alternatives_file()
+    digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}|"
+                            f"{alternatives}".encode())
     files = [(p, None) for p in sorted(KB_DIR.rglob("*.py")) + sorted(DATA_DIR.glob("*"))]
+    files += [(alternatives, None)] if alternatives and alternatives.is_file() else []
     for folder in [CORPUS_DIR, *folders]:
         files += folder_files(folder) if folder.is_dir() else []
     for path, unread in files:  # only what the build reads, streamed; a file it skips counts by name and reason

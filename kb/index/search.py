@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.index.alternatives import alternatives
 from kb.index.bridge import expand, gloss
 from kb.index.store import IndexUnavailable, Stored, load_stored
 from kb.index.tokens import tokenize
@@ -26,7 +27,8 @@ def embed_text(chunk: Chunk, *, english_only: bool = True) -> str:
 def passages(chunk: Chunk, *, english_only: bool = True) -> list[str]:
     """What the dense model embeds for a chunk: its start (question and answer, as `embed_text`), then
     windows of `passage_words()` words over the rest, each after the question: the model reads 128 word
-    pieces, so a long answer's later content would otherwise never reach a vector."""
+    pieces, so a long answer's later content would otherwise never reach a vector. (An entry's alternative
+    questions stay out of it: as passages of their own they ranked worse on the tuning split than as words.)"""
     from kb.settings import passage_words
 
     text, size = embed_text(chunk, english_only=english_only), passage_words()
@@ -38,9 +40,10 @@ def passages(chunk: Chunk, *, english_only: bool = True) -> list[str]:
 
 
 def lexical_text(chunk: Chunk) -> str:
-    """What the lexical index sees: the question, the answer, the code, and bridge equivalents."""
+    """What the lexical index sees: the question, its alternatives, the answer, the code, and bridge
+    equivalents."""
     code = chunk.code.text if chunk.code else ""
-    text = f"{chunk.question}\n{chunk.text}\n{code}"
+    text = "\n".join([chunk.question, *alternatives(chunk), chunk.text, code])
     return f"{text}\n{' '.join(expand(text).terms)}"
 
 
