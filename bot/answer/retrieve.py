@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -82,6 +83,16 @@ def weighted_tokens(query: str, *, bridge: bool = True) -> dict[str, float]:
     return weights
 
 
+@lru_cache(maxsize=64)
+def query_vector(model: str, text: str) -> np.ndarray:
+    """A query's unit embedding under `model`, cached and read-only."""
+    from kb.index.embed import embed
+
+    vector = embed([text], model=model)[0]
+    vector.setflags(write=False)
+    return vector
+
+
 def prune_for_size(weights: dict[str, float], n_chunks: int) -> dict[str, float]:
     """From the ANN threshold up, typo trigrams leave the lexical query: their long postings cost most
     of a query at 1M chunks (typos still reach indexed words through the spelling index)."""
@@ -106,15 +117,19 @@ class Retriever:
         self.vocabs["all"] = self.vocab = set().union(*self.vocabs.values())
         self.chunk_tokens: dict[str, frozenset[str]] = {}
         self.definitions = [definitions(c) for c in index.chunks]
+        self.rows = {c.id: i for i, c in enumerate(index.chunks)}
         self.spellings = {origin: SpellingIndex(t for t in words if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
                           for origin, words in self.vocabs.items()}
         self.spelling = self.spellings["all"]
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query's unit embedding."""
-        from kb.index.embed import embed
+        """The query's unit embedding (read-only; recent ones are kept, so weighing reuses search's)."""
+        return query_vector(self.model, text)
 
-        return embed([text], model=self.model)[0]
+    def similarity(self, query: str, chunk: Chunk) -> float:
+        """The chunk's best passage cosine with the query, as the dense side reads the query."""
+        vector = self.embed_query(dense_query(query) if self.english_only else query)
+        return float(self.index.cosines([self.rows[chunk.id]], vector)[0])
 
     def search(self, query: str, *, k: int = 5, origin: str = "all",
                options: SearchOptions = SearchOptions()) -> list[Hit]:
@@ -201,13 +216,14 @@ class Retriever:
 
     def coverage(self, query: str, chunk: Chunk) -> float:
         """IDF-weighted (within the chunk's origin) share of the query's tokens found in the chunk or its
-        bridge equivalents."""
+        bridge equivalents; an unknown word counts when the chunk has a word it is one typo away from."""
         if chunk.id not in self.chunk_tokens:  # the lexical index's tokens, bridge terms included
             self.chunk_tokens[chunk.id] = frozenset(tokenize(lexical_text(chunk)))
         have = self.chunk_tokens[chunk.id]
         idf = {t: self.index.lexical[chunk.origin].idf(t) for t in tokenize(query) if not t.startswith("#")}
+        found = [t for t in idf if t in have or (t not in self.vocab and self.spelling.near(t) & have)]
         total = sum(idf.values())
-        return sum(w for t, w in idf.items() if t in have) / total if total else 0.0
+        return sum(idf[t] for t in found) / total if total else 0.0
 
 
 class SpellingIndex:

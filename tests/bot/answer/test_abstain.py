@@ -64,3 +64,34 @@ def test_a_source_decline_names_the_other_source_in_every_face(bot):
 def test_a_source_that_has_the_topic_still_answers(bot):
     answer = bot.retrieve("grad_fn是什么意思", origin="pages")
     assert answer.best is not None and answer.elsewhere is None
+
+
+def test_a_strong_term_alone_needs_coverage_or_closeness():
+    from bot.answer.abstain import Evidence, Policy
+
+    policy = Policy(0.3, strong_min_coverage=0.2, strong_min_similarity=0.4)
+    assert not policy.answers(Evidence(0.1, "strong", similarity=0.3))
+    assert policy.answers(Evidence(0.25, "strong", similarity=0.3))
+    assert policy.answers(Evidence(0.1, "strong", similarity=0.45))
+    assert not policy.answers(Evidence(0.25, "weak", similarity=0.9))  # a weak term still needs its coverage
+
+
+@pytest.mark.parametrize("question", [
+    "how do I detach a GNU screen session and reattach to it later",  # "detach" in another sense
+    "在 Python 里怎么用 PyTorch 读取 CSV 数据集并做 train/test 划分",  # PyTorch, but nothing about autograd
+])
+def test_a_strong_term_in_another_sense_is_declined(bot, question):
+    from dataclasses import replace
+
+    from bot.answer.abstain import weigh
+
+    answer = bot.retrieve(question)
+    evidence = weigh(bot.retriever, question, bot.retriever.search(question, k=3))
+    assert evidence.domain == "strong" and answer.abstained
+    assert replace(bot.policy, strong_min_coverage=0.0).answers(evidence)  # the term alone used to answer it
+
+
+def test_weighing_reuses_the_searchs_query_vector(bot):
+    retriever = bot.retriever
+    first = retriever.embed_query("a question asked twice")
+    assert retriever.embed_query("a question asked twice") is first and not first.flags.writeable
