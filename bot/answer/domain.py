@@ -69,6 +69,6 @@ def match_domain(question: str) -> DomainMatch:
     found |= {t for t in ascii_terms for w in words if near(w, t.lower())}
     concepts = tuple(sorted({concept[t] for t in found}))
     code = [p.pattern for p in syntax if p.search(question)]
-    anchors = bool(code) or any(concept[t] in ("torch", "pytorch", "autograd") for t in found)
-    foreign = not anchors and any(p.search(question) for p in other)
+    named_torch = any(concept[t] in ("torch", "pytorch") for t in found)  # "autograd" and `x.grad` are not
+    foreign = not named_torch and any(p.search(question) for p in other)  # enough beside MXNet or jax.grad
     return DomainMatch(concepts + tuple(code), bool(code) or any(t not in ambiguous for t in found), foreign)

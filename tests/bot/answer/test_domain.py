@@ -1,0 +1,23 @@
+"""Does a question name torch or autograd: other frameworks' autograd, and 'leaf' in its plain sense."""
+import pytest
+
+from bot.answer.domain import match_domain
+
+
+@pytest.mark.parametrize("question", [
+    "how does jax.grad handle functions that return a tuple",  # x.grad syntax, but of JAX
+    "MXNet autograd.record 里能嵌套 autograd.pause 吗",  # "autograd" of another framework
+    "can the HIPS autograd library differentiate through autograd.numpy.linalg.solve",
+])
+def test_another_frameworks_autograd_is_not_torch(question):
+    assert match_domain(question).strength == "none"
+
+
+@pytest.mark.parametrize("question, strength", [
+    ("叶子为什么是绿色的", "weak"),  # 叶子 alone is a plant's leaf: it needs company
+    ("叶子节点的梯度为什么能保留下来", "strong"),
+    ("PyTorch 的 autograd 和 jax.grad 哪个快", "strong"),  # torch named: a comparison, not another framework
+    ("x.grad 为什么是 None", "strong"),
+])
+def test_torch_named_or_a_torch_term(question, strength):
+    assert match_domain(question).strength == strength
