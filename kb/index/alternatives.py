@@ -3,15 +3,12 @@ entry's own text (`kb/data/alternatives.toml` or `$AUTOGRAD_KB_ALTERNATIVES`, ke
 name or a page entry's question)."""
 from __future__ import annotations
 
-import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 from kb.settings import alternatives_file
 from kb.types import Chunk
-
-LATER_PART = re.compile(r"\((?:[2-9]|\d\d+)/\d+\)$")  # "(2/3)": a long entry's later parts get none
 
 
 @lru_cache(maxsize=2)
@@ -34,8 +31,6 @@ def entry_key(chunk: Chunk) -> str:
 
 
 def alternatives(chunk: Chunk) -> tuple[str, ...]:
-    """The extra questions of the chunk's entry; a long entry's later parts have none (its first part
-    says what it is for)."""
-    if LATER_PART.search(chunk.question):
-        return ()
+    """The extra questions of the chunk's entry, carried by every part of a long entry (ranked on the tuning
+    split: every part, MRR@10 0.916; the first part only, 0.903)."""
     return load_alternatives(alternatives_file()).get(entry_key(chunk), ())
