@@ -17,6 +17,8 @@ def test_another_frameworks_autograd_is_not_torch(question):
     ("叶子为什么是绿色的", "weak"),  # 叶子 alone is a plant's leaf: it needs company
     ("how many keys fit in a leaf node of a B+ tree", "weak"),  # so is a tree's leaf node
     ("叶子节点的梯度为什么能保留下来", "strong"),
+    ("前向算的中间结果太占内存,反向的时候还要用吗", "weak"),  # 反向 alone: backward, or a reverse proxy
+    ("nginx 反向代理怎么配置", "weak"),
     ("PyTorch 的 autograd 和 jax.grad 哪个快", "strong"),  # torch named: a comparison, not another framework
     ("x.grad 为什么是 None", "strong"),
 ])
