@@ -28,7 +28,7 @@ def weigh(retriever: Retriever, question: str, hits: list[Hit], *, origin: str =
     """The evidence for a question and its ranked hits from `origin`; asked of one source, also the best entry
     of the others when it ranks above this source's best."""
     coverage = retriever.coverage(question, hits[0].chunk) if hits else 0.0
-    similarity = retriever.similarity(question, hits[0].chunk) if hits else 0.0
+    similarity = retriever.similarity(question, hits[0]) if hits else 0.0
     evidence = Evidence(coverage, match_domain(question).strength, retriever.unknown_names(question, origin=origin),
                         similarity=similarity)
     if origin == "all":

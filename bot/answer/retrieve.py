@@ -35,6 +35,7 @@ class Hit:
 
     chunk: Chunk
     score: float
+    row: int  # the chunk's position in the index
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,6 @@ class Retriever:
         self.vocabs["all"] = self.vocab = set().union(*self.vocabs.values())
         self.chunk_tokens: dict[str, frozenset[str]] = {}
         self.definitions = [definitions(c) for c in index.chunks]
-        self.rows = {c.id: i for i, c in enumerate(index.chunks)}
         self.spellings = {origin: SpellingIndex(t for t in words if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
                           for origin, words in self.vocabs.items()}
         self.spelling = self.spellings["all"]
@@ -126,18 +126,20 @@ class Retriever:
         """The query's unit embedding (read-only; recent ones are kept, so weighing reuses search's)."""
         return query_vector(self.model, text)
 
-    def similarity(self, query: str, chunk: Chunk) -> float:
-        """The chunk's best passage cosine with the query, as the dense side reads the query."""
-        vector = self.embed_query(dense_query(query) if self.english_only else query)
-        return float(self.index.cosines([self.rows[chunk.id]], vector)[0])
+    def dense_vector(self, query: str, *, bridge: bool = True) -> np.ndarray:
+        """The query as the dense side reads it: glossed (with the bridge, for an English-only model), embedded."""
+        return self.embed_query(dense_query(query) if bridge and self.english_only else query)
+
+    def similarity(self, query: str, hit: Hit) -> float:
+        """The hit's best passage cosine with the query, as the dense side reads the query."""
+        return float(self.index.cosines([hit.row], self.dense_vector(query))[0])
 
     def search(self, query: str, *, k: int = 5, origin: str = "all",
                options: SearchOptions = SearchOptions()) -> list[Hit]:
         """Top `k` chunks of `origin` ("pages", "torch-docs" or "all")."""
         if origin not in ORIGIN_CHOICES:
             raise ValueError(f"unknown origin {origin!r}; choose one of {', '.join(ORIGIN_CHOICES)}")
-        vector = (self.embed_query(dense_query(query) if options.bridge and self.english_only else query)
-                  if options.dense else None)
+        vector = self.dense_vector(query, bridge=options.bridge) if options.dense else None
         dense_hits = self.index.dense_search(vector, CANDIDATES, origin=origin) if options.dense else []
         lexical_hits = self.index.lexical_search(self.query_terms(query, bridge=options.bridge, typos=options.typos),
                                                  CANDIDATES, origin=origin) if options.lexical else []
@@ -152,7 +154,7 @@ class Retriever:
             names = question_names(query) if options.names else frozenset()
             fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits), names)
         best = sorted(fused, key=lambda i: -fused[i])[:k]
-        hits = [Hit(self.index.chunks[i], float(fused[i])) for i in best]
+        hits = [Hit(self.index.chunks[i], float(fused[i]), i) for i in best]
         sides = comparison_sides(query) if options.compare else None
         if sides and hits:
             single = replace(options, compare=False)

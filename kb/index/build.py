@@ -75,7 +75,8 @@ def input_hash(model: str, folders: list[Path]) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{model}|{max_tokens()}|{passage_words()}|torch {torch_version()}|"
                             f"{alternatives}".encode())
     files = [(p, None) for p in sorted(KB_DIR.rglob("*.py")) + sorted(DATA_DIR.glob("*"))]
-    files += [(alternatives, None)] if alternatives and alternatives.is_file() else []
+    if alternatives and alternatives.is_file() and alternatives.resolve().parent != DATA_DIR.resolve():
+        files.append((alternatives, None))  # the bundled one is among the data files already
     for folder in [CORPUS_DIR, *folders]:
         files += folder_files(folder) if folder.is_dir() else []
     for path, unread in files:  # only what the build reads, streamed; a file it skips counts by name and reason

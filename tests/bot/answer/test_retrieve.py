@@ -9,7 +9,7 @@ QUESTION = "如何在 backward 之后保留非叶子节点的梯度"
 def test_dense_alone_is_the_cosine_ranking_of_the_glossed_question(bot):
     retriever = bot.retriever
     hits = retriever.search(QUESTION, k=5, options=SearchOptions(lexical=False, fusion="none"))
-    vector = retriever.embed_query(dense_query(QUESTION))
+    vector = retriever.embed_query(dense_query(QUESTION))  # glossed by hand, not by dense_vector
     expected = retriever.index.dense_search(vector, 5)
     assert [h.chunk.id for h in hits] == [retriever.index.chunks[i].id for i, _ in expected]
     assert [h.score for h in hits] == pytest.approx([s for _, s in expected])
