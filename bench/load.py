@@ -127,12 +127,19 @@ def request(endpoint: str, item, history: list) -> tuple[tuple, Callable]:
     return (code,), lambda reply: run_problem(reply, row)
 
 
-def session(url: str, endpoint: str, items: list, deadline: float) -> list[Outcome]:
-    """One browser-like session sending its items to `endpoint` in turn, carrying its chat history."""
+def session(url: str, endpoint: str, items: list, deadline: float, *,
+            ready: threading.Barrier | None = None) -> list[Outcome]:
+    """One browser-like session sending its items to `endpoint` in turn, carrying its chat history; with `ready`,
+    it sends its first item only when every session of the barrier has connected."""
     from gradio_client import Client
 
     client, history, outcomes = Client(url, verbose=False, download_files=False), [], []
     try:
+        if ready is not None:
+            try:
+                ready.wait(timeout=max(deadline - time.monotonic(), 0))
+            except threading.BrokenBarrierError:  # another session could not connect: start anyway
+                pass
         for item in items:
             if time.monotonic() >= deadline:
                 outcomes.append(Outcome(endpoint, "not sent"))
@@ -228,13 +235,16 @@ def summarize(outcomes: list[Outcome], wall: float) -> dict:
 
 
 def run_sessions(url: str, jobs: list[tuple[str, list]], deadline: float) -> list[Outcome]:
-    """Run a session per (endpoint, items) in its own thread; a session that crashes fails all its items."""
+    """Run a session per (endpoint, items) in its own thread, all starting to send together (however long each
+    took to connect, so the load arrives at once); a session that crashes fails all its items."""
     outcomes: list[list[Outcome]] = [[] for _ in jobs]
+    ready = threading.Barrier(len(jobs))
 
     def work(i: int, endpoint: str, items: list) -> None:
         try:
-            outcomes[i] = session(url, endpoint, items, deadline)
+            outcomes[i] = session(url, endpoint, items, deadline, ready=ready)
         except Exception as exc:  # noqa: BLE001 - e.g. the client could not connect
+            ready.abort()
             outcomes[i] = [Outcome(endpoint, "failed", 0.0, f"session: {type(exc).__name__}: {exc}")] * len(items)
 
     threads = [threading.Thread(target=work, args=(i, *job), daemon=True) for i, job in enumerate(jobs)]
