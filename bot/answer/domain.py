@@ -16,22 +16,24 @@ WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 class DomainMatch:
     """The domain concepts a question names, and whether any of them is unambiguous."""
 
-    concepts: tuple[str, ...]
+    concepts: tuple[str, ...]  # autograd concepts (the library's own name is not one)
     unambiguous: bool
     foreign: bool  # names another framework and no torch anchor
+    library: bool = False  # names torch itself
 
     @property
     def strength(self) -> str:
-        """`strong` (an unambiguous term, or two concepts), `weak` (one ambiguous concept) or `none`."""
-        if self.foreign or not self.concepts:
+        """`strong` (an unambiguous autograd term, or two concepts, the library counting as one), `weak` (one
+        ambiguous concept, or only the library's names) or `none`."""
+        if self.foreign or not (self.concepts or self.library):
             return "none"
-        return "strong" if self.unambiguous or len(self.concepts) >= 2 else "weak"
+        return "strong" if self.unambiguous or len(self.concepts) + self.library >= 2 else "weak"
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple]:
+def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple, frozenset[str]]:
     """Domain term → concept (its bridge group's first term, else itself), the ambiguous terms,
-    the other-framework patterns and the torch-syntax patterns."""
+    the other-framework patterns, the torch-syntax patterns and the library's names."""
     data = load_topics()
     terms = set(data["anchors"]["strong"]) | set(data["anchors"]["weak"]) | set(data["autograd"]["terms"])
     terms |= set(data["domain"]["api"])
@@ -44,7 +46,7 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple]:
     ambiguous |= {t for t, c in concept.items() if c in ambiguous}
     other = tuple(term_pattern(t) for t in data["anchors"]["other_frameworks"])
     syntax = tuple(re.compile(p) for p in data["domain"]["syntax"])
-    return concept, ambiguous, other, syntax
+    return concept, ambiguous, other, syntax, frozenset(data["domain"]["library"])
 
 
 def near(a: str, b: str) -> bool:
@@ -61,14 +63,16 @@ def near(a: str, b: str) -> bool:
 
 def match_domain(question: str) -> DomainMatch:
     """Which domain concepts the question names, allowing one typo per long word."""
-    concept, ambiguous, other, syntax = _vocabulary()
+    concept, ambiguous, other, syntax, library = _vocabulary()
     found = {t for t in concept if term_pattern(t).search(question)}
     lowered = {t.lower() for t in concept}
     words = {w.lower() for w in WORD.findall(question)} - lowered  # exact matches need no typo help
     ascii_terms = [t for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)]
     found |= {t for t in ascii_terms for w in words if near(w, t.lower())}
-    concepts = tuple(sorted({concept[t] for t in found}))
+    named = {t for t in found if concept[t] in library}
+    concepts = tuple(sorted({concept[t] for t in found - named}))
     code = [p.pattern for p in syntax if p.search(question)]
-    named_torch = any(concept[t] in ("torch", "pytorch") for t in found)  # "autograd" and `x.grad` are not
+    named_torch = any(concept[t] in ("torch", "pytorch") for t in named)  # "autograd" and `x.grad` are not
     foreign = not named_torch and any(p.search(question) for p in other)  # enough beside MXNet or jax.grad
-    return DomainMatch(concepts + tuple(code), bool(code) or any(t not in ambiguous for t in found), foreign)
+    unambiguous = bool(code) or any(t not in ambiguous for t in found - named)
+    return DomainMatch(concepts + tuple(code), unambiguous, foreign, bool(named))

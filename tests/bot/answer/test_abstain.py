@@ -76,19 +76,27 @@ def test_a_strong_term_alone_needs_coverage_or_closeness():
     assert not policy.answers(Evidence(0.25, "weak", similarity=0.9))  # a weak term still needs its coverage
 
 
-@pytest.mark.parametrize("question", [
-    "how do I detach a GNU screen session and reattach to it later",  # "detach" in another sense
-    "在 Python 里怎么用 PyTorch 读取 CSV 数据集并做 train/test 划分",  # PyTorch, but nothing about autograd
-])
-def test_a_strong_term_in_another_sense_is_declined(bot, question):
+def test_a_strong_term_in_another_sense_is_declined(bot):
     from dataclasses import replace
 
     from bot.answer.abstain import weigh
 
+    question = "how do I detach a GNU screen session and reattach to it later"  # "detach" in another sense
     answer = bot.retrieve(question)
     evidence = weigh(bot.retriever, question, bot.retriever.search(question, k=3))
     assert evidence.domain == "strong" and answer.abstained
     assert replace(bot.policy, strong_min_coverage=0.0).answers(evidence)  # the term alone used to answer it
+
+
+@pytest.mark.parametrize("question", [
+    "在 Python 里怎么用 PyTorch 读取 CSV 数据集并做 train/test 划分",
+    "how can I print a torch tensor with four decimals and no exponent",
+])
+def test_pytorch_without_autograd_is_declined(bot, question):
+    from bot.answer.abstain import weigh
+
+    evidence = weigh(bot.retriever, question, bot.retriever.search(question, k=3))
+    assert evidence.domain == "weak" and bot.retrieve(question).abstained
 
 
 def test_weighing_reuses_the_searchs_query_vector(bot):

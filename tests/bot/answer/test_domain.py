@@ -21,6 +21,9 @@ def test_another_frameworks_autograd_is_not_torch(question):
     ("nginx 反向代理怎么配置", "weak"),
     ("PyTorch 的 autograd 和 jax.grad 哪个快", "strong"),  # torch named: a comparison, not another framework
     ("x.grad 为什么是 None", "strong"),
+    ("PyTorch 模型怎么导出成 ONNX", "weak"),  # the library's name alone: not yet an autograd question
+    ("how do I slice a torch tensor along its last dimension", "weak"),
+    ("PyTorch 里怎么求导", "strong"),  # the library and an autograd concept
 ])
 def test_torch_named_or_a_torch_term(question, strength):
     assert match_domain(question).strength == strength
