@@ -42,11 +42,31 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple, frozens
     for group in load_bridge():
         if any(t in terms for t in group):
             concept.update({t: group[0] for t in group})
-    ambiguous = frozenset(data["domain"]["ambiguous"])
+    known = {t.lower() for t in concept}
+    named = {t for t in api_name_parts() if t.lower() not in known}  # taken as they are: a plain word among
+    concept.update({t: t for t in named})  # them ("function") brings in no bridge group (函数)
+    plain = {t for t in named if t.isalpha() and (t.islower() or t.istitle())}
+    ambiguous = frozenset(data["domain"]["ambiguous"]) | plain
     ambiguous |= {t for t, c in concept.items() if c in ambiguous}
     other = tuple(term_pattern(t) for t in data["anchors"]["other_frameworks"])
     syntax = tuple(re.compile(p) for p in data["domain"]["syntax"])
     return concept, ambiguous, other, syntax, frozenset(data["domain"]["library"])
+
+
+def api_name_parts() -> set[str]:
+    """The parts of the documented APIs' names (`profiler`, `save_on_cpu`, `FunctionCtx`), less torch: a
+    plain word among them is ambiguous (`profile`, `functional`), an identifier is not."""
+    from kb.ingest.torchdocs import load_settings
+
+    return {part for name in load_settings()["apis"] for part in name.split(".")[1:]} - {"Tensor"}
+
+
+def outermost(spans: dict[str, list[tuple[int, int]]]) -> set[str]:
+    """The terms found at least once outside a longer term's match ("node" inside "leaf node" is not a
+    concept of its own)."""
+    every = [span for found in spans.values() for span in found]
+    inside = lambda a, b: b[0] <= a[0] and a[1] <= b[1] and a != b  # noqa: E731
+    return {t for t, found in spans.items() if any(not any(inside(a, b) for b in every) for a in found)}
 
 
 def near(a: str, b: str) -> bool:
@@ -64,7 +84,7 @@ def near(a: str, b: str) -> bool:
 def match_domain(question: str) -> DomainMatch:
     """Which domain concepts the question names, allowing one typo per long word."""
     concept, ambiguous, other, syntax, library = _vocabulary()
-    found = {t for t in concept if term_pattern(t).search(question)}
+    found = outermost({t: [m.span() for m in term_pattern(t).finditer(question)] for t in concept})
     lowered = {t.lower() for t in concept}
     words = {w.lower() for w in WORD.findall(question)} - lowered  # exact matches need no typo help
     ascii_terms = [t for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)]

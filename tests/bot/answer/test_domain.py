@@ -24,6 +24,13 @@ def test_another_frameworks_autograd_is_not_torch(question):
     ("PyTorch 模型怎么导出成 ONNX", "weak"),  # the library's name alone: not yet an autograd question
     ("how do I slice a torch tensor along its last dimension", "weak"),
     ("PyTorch 里怎么求导", "strong"),  # the library and an autograd concept
+    ("profiler 能按算子统计耗时吗", "weak"),  # a documented API's name: a plain word, so it needs company
+    ("forward_ad 要在什么上下文里用", "strong"),  # an identifier from a documented API's name
+    ("Node 里的 next_functions 是什么", "weak"),
 ])
 def test_torch_named_or_a_torch_term(question, strength):
     assert match_domain(question).strength == strength
+
+
+def test_a_term_inside_a_longer_one_is_not_a_concept_of_its_own():
+    assert match_domain("how many keys can a leaf node hold").concepts == ("leaf tensor",)  # not also "Node"
