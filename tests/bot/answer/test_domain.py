@@ -16,6 +16,7 @@ def test_another_frameworks_autograd_is_not_torch(question):
 @pytest.mark.parametrize("question, strength", [
     ("叶子为什么是绿色的", "weak"),  # 叶子 alone is a plant's leaf: it needs company
     ("how many keys fit in a leaf node of a B+ tree", "weak"),  # so is a tree's leaf node
+    ("红黑树的叶子节点都是黑色的吗", "weak"),
     ("叶子节点的梯度为什么能保留下来", "strong"),
     ("前向算的中间结果太占内存,反向的时候还要用吗", "weak"),  # 反向 alone: backward, or a reverse proxy
     ("nginx 反向代理怎么配置", "weak"),
