@@ -84,7 +84,9 @@ def near(a: str, b: str) -> bool:
 def match_domain(question: str) -> DomainMatch:
     """Which domain concepts the question names, allowing one typo per long word."""
     concept, ambiguous, other, syntax, library = _vocabulary()
-    found = outermost({t: [m.span() for m in term_pattern(t).finditer(question)] for t in concept})
+    lowered = question.lower()  # a plain substring test first: only the terms present compile a pattern
+    present = [t for t in concept if t.lower() in lowered]
+    found = outermost({t: [m.span() for m in term_pattern(t).finditer(question)] for t in present})
     lowered = {t.lower() for t in concept}
     words = {w.lower() for w in WORD.findall(question)} - lowered  # exact matches need no typo help
     ascii_terms = [t for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)]

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb.settings import DATA_DIR
-from kb.text import CJK, term_pattern
+from kb.text import CJK, has_term
 
 BRIDGE_FILE = DATA_DIR / "bridge.txt"
 
@@ -30,17 +30,12 @@ def load_bridge(path: Path = BRIDGE_FILE) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-@lru_cache(maxsize=1)
-def _group_patterns() -> tuple[tuple[tuple[str, ...], tuple[re.Pattern, ...]], ...]:
-    return tuple((group, tuple(term_pattern(t) for t in group)) for group in load_bridge())
-
-
 @lru_cache(maxsize=4096)
 def expand(text: str) -> Expansion:
     """Terms equivalent to those the text uses (the ones it already has excluded)."""
-    terms, english = [], []
-    for group, patterns in _group_patterns():
-        present = [bool(p.search(text)) for p in patterns]
+    terms, english, lowered = [], [], text.lower()
+    for group in load_bridge():
+        present = [has_term(t, text, lowered=lowered) for t in group]
         if any(present):
             missing = [t for t, found in zip(group, present) if not found]
             terms += missing
