@@ -54,8 +54,8 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple, frozens
 
 
 def api_name_parts() -> set[str]:
-    """The parts of the documented APIs' names (`profiler`, `save_on_cpu`, `FunctionCtx`), less torch: a
-    plain word among them is ambiguous (`profile`, `functional`), an identifier is not."""
+    """The parts of the documented APIs' names (`profiler`, `save_on_cpu`, `FunctionCtx`), not the library's
+    own (`torch`, `Tensor`): a plain word among them is ambiguous (`profile`, `functional`), an identifier is not."""
     from kb.ingest.torchdocs import load_settings
 
     return {part for name in load_settings()["apis"] for part in name.split(".")[1:]} - {"Tensor"}
@@ -87,14 +87,13 @@ def match_domain(question: str) -> DomainMatch:
     lowered = question.lower()  # a plain substring test first: only the terms present compile a pattern
     present = [t for t in concept if t.lower() in lowered]
     found = outermost({t: [m.span() for m in term_pattern(t).finditer(question)] for t in present})
-    lowered = {t.lower() for t in concept}
-    words = {w.lower() for w in WORD.findall(question)} - lowered  # exact matches need no typo help
+    words = {w.lower() for w in WORD.findall(question)} - {t.lower() for t in concept}  # exact: no typo help
     ascii_terms = [t for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)]
     found |= {t for t in ascii_terms for w in words if near(w, t.lower())}
-    named = {t for t in found if concept[t] in library}
-    concepts = tuple(sorted({concept[t] for t in found - named}))
+    names_library = {t for t in found if concept[t] in library}
+    concepts = tuple(sorted({concept[t] for t in found - names_library}))
     code = [p.pattern for p in syntax if p.search(question)]
-    named_torch = any(concept[t] in ("torch", "pytorch") for t in named)  # "autograd" and `x.grad` are not
-    foreign = not named_torch and any(p.search(question) for p in other)  # enough beside MXNet or jax.grad
-    unambiguous = bool(code) or any(t not in ambiguous for t in found - named)
-    return DomainMatch(concepts + tuple(code), unambiguous, foreign, bool(named))
+    named_torch = any(concept[t] in ("torch", "pytorch") for t in names_library)  # "autograd" and `x.grad`
+    foreign = not named_torch and any(p.search(question) for p in other)  # are not enough beside MXNet or jax.grad
+    unambiguous = bool(code) or any(t not in ambiguous for t in found - names_library)
+    return DomainMatch(concepts + tuple(code), unambiguous, foreign, bool(names_library))
