@@ -20,7 +20,9 @@ def term_pattern(term: str) -> re.Pattern:
     return re.compile(escaped, re.I)
 
 
-def has_term(term: str, text: str, *, lowered: str | None = None) -> bool:
-    """Whether `term_pattern(term)` matches the text, trying a plain substring test first (`lowered` is the
-    text in lower case, when the caller has it): a term the text lacks costs no pattern compile."""
-    return term.lower() in (lowered if lowered is not None else text.lower()) and bool(term_pattern(term).search(text))
+def term_spans(term: str, text: str, *, lowered: str | None = None) -> list[tuple[int, int]]:
+    """Where `term_pattern(term)` matches the text, trying a plain substring test first (`lowered` is the text
+    in lower case, when the caller has it): a term the text lacks costs no pattern compile."""
+    if term.lower() not in (lowered if lowered is not None else text.lower()):
+        return []
+    return [m.span() for m in term_pattern(term).finditer(text)]

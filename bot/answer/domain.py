@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from kb.index.bridge import load_bridge
 from kb.ingest.classify import load_topics
-from kb.text import term_pattern
+from kb.text import term_pattern, term_spans
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
@@ -54,11 +54,11 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple, frozens
 
 
 def api_name_parts() -> set[str]:
-    """The parts of the documented APIs' names (`profiler`, `save_on_cpu`, `FunctionCtx`), not the library's
-    own (`torch`, `Tensor`): a plain word among them is ambiguous (`profile`, `functional`), an identifier is not."""
+    """The parts of the documented APIs' names after `torch.` (`profiler`, `save_on_cpu`, `FunctionCtx`): a plain
+    word among them is ambiguous (`profile`, `functional`), an identifier is not."""
     from kb.ingest.torchdocs import load_settings
 
-    return {part for name in load_settings()["apis"] for part in name.split(".")[1:]} - {"Tensor"}
+    return {part for name in load_settings()["apis"] for part in name.split(".")[1:]}
 
 
 def outermost(spans: dict[str, list[tuple[int, int]]]) -> set[str]:
@@ -84,9 +84,8 @@ def near(a: str, b: str) -> bool:
 def match_domain(question: str) -> DomainMatch:
     """Which domain concepts the question names, allowing one typo per long word."""
     concept, ambiguous, other, syntax, library = _vocabulary()
-    lowered = question.lower()  # a plain substring test first: only the terms present compile a pattern
-    present = [t for t in concept if t.lower() in lowered]
-    found = outermost({t: [m.span() for m in term_pattern(t).finditer(question)] for t in present})
+    lowered = question.lower()
+    found = outermost({t: term_spans(t, question, lowered=lowered) for t in concept})
     words = {w.lower() for w in WORD.findall(question)} - {t.lower() for t in concept}  # exact: no typo help
     ascii_terms = [t for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)]
     found |= {t for t in ascii_terms for w in words if near(w, t.lower())}

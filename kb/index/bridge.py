@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb.settings import DATA_DIR
-from kb.text import CJK, has_term
+from kb.text import CJK, term_spans
 
 BRIDGE_FILE = DATA_DIR / "bridge.txt"
 
@@ -35,7 +35,7 @@ def expand(text: str) -> Expansion:
     """Terms equivalent to those the text uses (the ones it already has excluded)."""
     terms, english, lowered = [], [], text.lower()
     for group in load_bridge():
-        present = [has_term(t, text, lowered=lowered) for t in group]
+        present = [bool(term_spans(t, text, lowered=lowered)) for t in group]
         if any(present):
             missing = [t for t, found in zip(group, present) if not found]
             terms += missing
