@@ -1,7 +1,9 @@
 """Hybrid retrieval: dense and weighted-BM25 candidates fused by z-score, bridged across languages."""
 from __future__ import annotations
 
+import builtins
 import re
+import types
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -27,6 +29,7 @@ DEFINES_LIFT = 3.0  # in standard deviations: a docs entry defining a name the q
 BRIDGE_WEIGHT = 0.3
 TRIGRAM_WEIGHT = 0.1
 SPELLING_WEIGHT = 0.7  # a word one typo away from an indexed word counts almost as that word
+PYTHON_NAMES = frozenset(n.lower() for n in dir(builtins) + dir(types))  # NoneType, FunctionType: not torch APIs
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ class Retriever:
         self.english_only = index.manifest.get("english_only", True)
         self.vocabs = {origin: set(part.bm25.vocab_dict) for origin, part in index.lexical.items()}
         self.vocabs["all"] = self.vocab = set().union(*self.vocabs.values())
+        self.names = {origin: part.names for origin, part in index.lexical.items()}
+        self.names["all"] = frozenset().union(*self.names.values())
         self.chunk_tokens: dict[str, frozenset[str]] = {}
         self.definitions = [definitions(c) for c in index.chunks]
         self.spellings = {origin: SpellingIndex(t for t in words if re.fullmatch(r"[a-z_][a-z0-9_.]{4,}", t))
@@ -202,17 +207,19 @@ class Retriever:
         return dict(zip(ids, total))
 
     def unknown_names(self, query: str, *, origin: str = "all") -> tuple[str, ...]:
-        """API-like names in the question (`torch.jit.script`, `lr_scheduler`, `GradScaler`) that no chunk of
-        `origin` holds, not even one typo away: it has no entry about them. A dotted name counts by its last part
-        (`w1.grad` is known), exception and warning class names never count."""
-        vocab, spelling = self.vocabs.get(origin, set()), self.spellings.get(origin)
+        """API-like names in the question (`torch.jit.script`, `lr_scheduler`, `GradScaler`) that no entry of
+        `origin` mentions in its own text or code, not even one typo away (an entry's alternative questions
+        do not count: they say how people ask, not what the entry is about). A dotted name counts by its last
+        part (`w1.grad` is known); exception and warning classes and Python's own types (NoneType) never count."""
+        names, spelling = self.names.get(origin, frozenset()), self.spellings.get(origin)
         unknown = []
         for match in CODE_NAME.finditer(query):
             name = match.group(0).lower().rstrip(".")
             last = name.rsplit(".", 1)[-1]
-            if re.search(r"(error|warning|exception)$", last) or len(last) < 2:
+            if re.search(r"(error|warning|exception)$", last) or len(last) < 2 or name in PYTHON_NAMES:
                 continue
-            if not ({name, last} & vocab) and not (spelling and (spelling.near(name) or spelling.near(last))):
+            near_words = spelling.near(name) | spelling.near(last) if spelling else set()
+            if not ({name, last} | near_words) & names:
                 unknown.append(match.group(0))
         return tuple(unknown)
 

@@ -2,6 +2,7 @@
 per origin (each origin's chunks scored against their own collection statistics)."""
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -12,7 +13,7 @@ import numpy as np
 from kb.index.alternatives import alternatives
 from kb.index.bridge import expand, gloss
 from kb.index.store import IndexUnavailable, Stored, load_stored
-from kb.index.tokens import tokenize
+from kb.index.tokens import IDENT, identifier_tokens, tokenize
 from kb.types import Chunk
 
 
@@ -47,6 +48,17 @@ def lexical_text(chunk: Chunk) -> str:
     return f"{text}\n{' '.join(expand(text).terms)}"
 
 
+def own_names(chunk: Chunk) -> set[str]:
+    """The code-like words of an entry's own question, text and code and of their bridge equivalents ("batch
+    normalization" brings BatchNorm), not of its alternative questions: what decides whether the knowledge base
+    mentions a name a question uses."""
+    code = chunk.code.text if chunk.code else ""
+    text = "\n".join([chunk.question, chunk.text, code])
+    text = f"{text}\n{' '.join(expand(text).terms)}"
+    return {t for m in IDENT.finditer(text) for t in identifier_tokens(m.group(0))}
+
+
+NAMES_FILE = "names.json"
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 
 
@@ -101,7 +113,7 @@ def dense_kind(n: int) -> str:
 
 
 def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Write the FAISS file and one BM25 index per origin (`lexical/<origin>/`) of an index directory."""
+    """Write the FAISS file and, per origin (`lexical/<origin>/`), a BM25 index and its entries' own names."""
     import bm25s
     import faiss
 
@@ -110,6 +122,8 @@ def write_search_files(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -
         lexical = bm25s.BM25()
         lexical.index([tokenize(lexical_text(chunks[i])) or ["_"] for i in rows], show_progress=False)
         lexical.save(str(folder / "lexical" / origin), show_progress=False)
+        names = sorted(set().union(*(own_names(chunks[i]) for i in rows)))
+        (folder / "lexical" / origin / NAMES_FILE).write_text(json.dumps(names))
 
 
 def origin_rows(chunks: list[Chunk]) -> dict[str, np.ndarray]:
@@ -124,6 +138,7 @@ class LexicalPart:
 
     bm25: object
     rows: np.ndarray
+    names: frozenset[str] = frozenset()  # the code-like words of its entries' own texts (own_names)
 
     def search(self, weights: dict[str, float], k: int) -> list[tuple[int, float]]:
         """This origin's best weighted-BM25 matches with a positive score, as (index position, score)."""
@@ -170,9 +185,10 @@ class Index:
         stored = load_stored(data_dir)
         try:
             dense = faiss.read_index(str(stored.path / "dense.faiss"))
-            lexical = {origin: LexicalPart(bm25s.BM25.load(str(stored.path / "lexical" / origin),
-                                                            show_progress=False), rows)
-                       for origin, rows in origin_rows(stored.chunks).items()}
+            lexical = {origin: LexicalPart(bm25s.BM25.load(str(folder), show_progress=False), rows,
+                                           frozenset(json.loads((folder / NAMES_FILE).read_text())))
+                       for origin, rows in origin_rows(stored.chunks).items()
+                       for folder in [stored.path / "lexical" / origin]}
         except (RuntimeError, OSError, ValueError, KeyError) as exc:
             raise IndexUnavailable(f"index at {stored.path} is damaged ({exc}); "
                                    "run `autograd-kb build`") from None

@@ -16,7 +16,8 @@ import numpy as np
 from kb.settings import CURRENT
 from kb.types import Chunk, Citation, Claim, Code
 
-FORMAT = 4  # 2: one BM25 index per origin under lexical/<origin>/; 3: several passages per chunk; 4: citations
+FORMAT = 5  # 2: one BM25 index per origin under lexical/<origin>/; 3: several passages per chunk; 4: citations;
+# 5: lexical/<origin>/names.json
 
 
 class IndexUnavailable(Exception):

@@ -6,6 +6,8 @@ import pytest
     ("Does torch.jit.script keep autograd working for my function?", ("torch.jit.script",)),
     ("学习率调度器 lr_scheduler 应该什么时候调用", ("lr_scheduler",)),
     ("How do I use GradScaler with backward?", ("GradScaler",)),
+    ("Does torch.compile speed up my backward pass?", ("torch.compile",)),  # a dotted name's last part
+    # is not Python's compile()
 ])
 def test_an_api_no_entry_mentions_is_declined_and_named(bot, question, names):
     answer = bot.retrieve(question)
@@ -29,6 +31,8 @@ def test_every_face_says_which_name_no_entry_mentions(bot):
     "requries_grad 是干什么的",  # a typo of a known name
     "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed",
     "torch.autograd.grad 的 allow_unused 参数",
+    "AttributeError: 'NoneType' object has no attribute 'zero_' after backward",  # Python's own type
+    "Does inference_mode switch BatchNorm to eval mode?",  # the entry says "batch normalization"
 ])
 def test_known_names_typos_and_warning_classes_are_not_unknown(bot, question):
     answer = bot.retrieve(question)
@@ -103,3 +107,4 @@ def test_weighing_reuses_the_searchs_query_vector(bot):
     retriever = bot.retriever
     first = retriever.embed_query("a question asked twice")
     assert retriever.embed_query("a question asked twice") is first and not first.flags.writeable
+

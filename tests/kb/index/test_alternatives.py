@@ -59,3 +59,15 @@ def test_each_alternative_reaches_its_own_entry(bot):
             if key not in {entry_key(h.chunk) for h in hits}:
                 missed.append((key, question, [entry_key(h.chunk) for h in hits]))
     assert not missed, missed[:10]
+
+
+def test_an_entrys_own_names_leave_out_its_alternatives(chunks):
+    """A name that only an alternative question says (the page never names BCEWithLogitsLoss) is not one the entry
+    mentions: the unknown-name check reads own_names, retrieval reads lexical_text."""
+    from kb.index.search import own_names
+    from kb.index.tokens import tokenize
+
+    page = next(c for c in chunks if c.question == "Pytorch中torch.nn的损失函数")
+    assert any("BCEWithLogitsLoss" in q for q in alternatives(page))
+    assert "bcewithlogitsloss" in tokenize(lexical_text(page)) and "bcewithlogitsloss" not in own_names(page)
+    assert "bceloss" in own_names(page)
