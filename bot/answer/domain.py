@@ -30,10 +30,22 @@ class DomainMatch:
         return "strong" if self.unambiguous or len(self.concepts) + self.library >= 2 else "weak"
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The domain's terms, read once from the topic rules, the bridge and the documented API names."""
+
+    concept: dict[str, str]  # domain term → concept (its bridge group's first term, else itself)
+    ambiguous: frozenset[str]  # terms that alone do not make a question autograd's
+    other: tuple[re.Pattern, ...]  # other frameworks' names
+    syntax: tuple[re.Pattern, ...]  # torch syntax (`x.grad`, `.backward()`)
+    library: frozenset[str]  # the library's own names
+    lowered: frozenset[str]  # every term in lower case: a question's words among them need no typo help
+    typo_terms: tuple[tuple[str, str], ...]  # (term, its lower case) for ASCII terms long enough for a typo
+
+
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple, frozenset[str]]:
-    """Domain term → concept (its bridge group's first term, else itself), the ambiguous terms,
-    the other-framework patterns, the torch-syntax patterns and the library's names."""
+def _vocabulary() -> Vocabulary:
+    """The domain vocabulary from its data files."""
     data = load_topics()
     terms = set(data["anchors"]["strong"]) | set(data["anchors"]["weak"]) | set(data["autograd"]["terms"])
     terms |= set(data["domain"]["api"])
@@ -48,9 +60,10 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str], tuple, tuple, frozens
     plain = {t for t in named if t.isalpha() and (t.islower() or t.istitle())}
     ambiguous = frozenset(data["domain"]["ambiguous"]) | plain
     ambiguous |= {t for t, c in concept.items() if c in ambiguous}
-    other = tuple(term_pattern(t) for t in data["anchors"]["other_frameworks"])
-    syntax = tuple(re.compile(p) for p in data["domain"]["syntax"])
-    return concept, ambiguous, other, syntax, frozenset(data["domain"]["library"])
+    return Vocabulary(concept, ambiguous, tuple(term_pattern(t) for t in data["anchors"]["other_frameworks"]),
+                      tuple(re.compile(p) for p in data["domain"]["syntax"]), frozenset(data["domain"]["library"]),
+                      frozenset(t.lower() for t in concept),
+                      tuple((t, t.lower()) for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)))
 
 
 def api_name_parts() -> set[str]:
@@ -83,16 +96,15 @@ def near(a: str, b: str) -> bool:
 
 def match_domain(question: str) -> DomainMatch:
     """Which domain concepts the question names, allowing one typo per long word."""
-    concept, ambiguous, other, syntax, library = _vocabulary()
-    lowered = question.lower()
+    vocab = _vocabulary()
+    concept, lowered = vocab.concept, question.lower()
     found = outermost({t: term_spans(t, question, lowered=lowered) for t in concept})
-    words = {w.lower() for w in WORD.findall(question)} - {t.lower() for t in concept}  # exact: no typo help
-    ascii_terms = [t for t in concept if re.fullmatch(r"[A-Za-z_]{5,}", t)]
-    found |= {t for t in ascii_terms for w in words if near(w, t.lower())}
-    names_library = {t for t in found if concept[t] in library}
+    words = {w.lower() for w in WORD.findall(question)} - vocab.lowered  # exact: no typo help
+    found |= {t for t, low in vocab.typo_terms for w in words if near(w, low)}
+    names_library = {t for t in found if concept[t] in vocab.library}
     concepts = tuple(sorted({concept[t] for t in found - names_library}))
-    code = [p.pattern for p in syntax if p.search(question)]
+    code = [p.pattern for p in vocab.syntax if p.search(question)]
     named_torch = any(concept[t] in ("torch", "pytorch") for t in names_library)  # "autograd" and `x.grad`
-    foreign = not named_torch and any(p.search(question) for p in other)  # are not enough beside MXNet or jax.grad
-    unambiguous = bool(code) or any(t not in ambiguous for t in found - names_library)
+    foreign = not named_torch and any(p.search(question) for p in vocab.other)  # are not enough beside MXNet
+    unambiguous = bool(code) or any(t not in vocab.ambiguous for t in found - names_library)  # or jax.grad
     return DomainMatch(concepts + tuple(code), unambiguous, foreign, bool(names_library))
