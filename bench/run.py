@@ -99,9 +99,11 @@ def plot(rows: list[dict], path: Path) -> None:
                        ("bm25s_query_ms", "BM25 (bm25s, weighted)")):
         ax.plot(sizes, [r[key] for r in rows], marker="o", label=label)
     naive = [r for r in rows if "rank_bm25_query_ms" in r]
-    ax.plot([r["chunks"] for r in naive], [r["rank_bm25_query_ms"] for r in naive], marker="x", label="rank_bm25 (naive)")
+    ax.plot([r["chunks"] for r in naive], [r["rank_bm25_query_ms"] for r in naive], marker="x",
+            label="rank_bm25 (naive)")
     ax.axhline(30, color="grey", linestyle="--", label="budget 30 ms")
-    ax.set(xscale="log", yscale="log", xlabel="chunks", ylabel="ms per query (p50, 1 thread)", title="Query latency by size")
+    ax.set(xscale="log", yscale="log", xlabel="chunks", ylabel="ms per query (p50, 1 thread)",
+           title="Query latency by size")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -133,12 +135,14 @@ def main() -> None:
     results["retrieval_costs"] = ablation.measure(args.data_dir)
     print("corpus sizes:", flush=True)
     results["scale"] = measure([1_000, 10_000, 100_000] + ([1_000_000] if args.full else []))
-    results["sandbox"]["speedup_p50"] = results["sandbox"]["python_c_ms"]["p50"] / results["sandbox"]["zygote_ms"]["p50"]
+    sandbox = results["sandbox"]
+    sandbox["speedup_p50"] = sandbox["python_c_ms"]["p50"] / sandbox["zygote_ms"]["p50"]
     (ROOT / "results.json").write_text(json.dumps(results, indent=2))
     plot(results["scale"], ROOT / "scale.png")
     warm = results["warm_answer_ms"]
     rows = [("autograd-kb --help", f"{results['help_s']:.2f} s", "≤ 0.3 s"),
-            *[(f"input error: {name}", f"{seconds:.2f} s", "≤ 0.3 s") for name, seconds in results["input_error_s"].items()],
+            *[(f"input error: {name}", f"{seconds:.2f} s", "≤ 0.3 s")
+              for name, seconds in results["input_error_s"].items()],
             ("first answer, cold process", f"{results['cold_first_answer_s']:.2f} s", "≤ 6 s"),
             ("warm answer p50 / p95", f"{warm['total']['p50']:.0f} / {warm['total']['p95']:.0f} ms", "≤ 50 / 150 ms"),
             ("  retrieve p50 / p95", f"{warm['retrieve']['p50']:.0f} / {warm['retrieve']['p95']:.0f} ms", ""),
@@ -148,7 +152,8 @@ def main() -> None:
             ("zygote speed-up", f"{results['sandbox']['speedup_p50']:.0f}×", ""),
             (f"index build ({results['build']['chunks']:,} chunks, fresh process)",
              f"{results['build']['chunks_per_s']:.0f} chunks/s", "≥ 100"),
-            ("unchanged rebuild (fresh process)", f"{results['build']['unchanged_rebuild_s']:.2f} s", "< 1 s + start-up")]
+            ("unchanged rebuild (fresh process)", f"{results['build']['unchanged_rebuild_s']:.2f} s",
+             "< 1 s + start-up")]
     for row in results["scale"]:
         naive = f", rank_bm25 {row['rank_bm25_query_ms']:.0f} ms" if "rank_bm25_query_ms" in row else ""
         mb = lambda key: f"{row[key] / 2**20:,.0f}"  # noqa: E731

@@ -116,7 +116,8 @@ def lexical_figures(terms, i: np.ndarray, j: np.ndarray, query_texts: list[str],
     search = lambda w: top_k(weighted_bm25(lexical, w, len(i)), 10)  # noqa: E731
     queries = [prune_for_size(w, len(i)) for w in weights]  # what the retriever sends at this size
     out["bm25s_query_ms"] = time_queries(search, queries)
-    out["bm25_recall@10"] = float(np.mean([len(set(search(q)) & set(search(w))) / 10 for q, w in zip(queries, weights)]))
+    out["bm25_recall@10"] = float(np.mean([len(set(search(q)) & set(search(w))) / 10
+                                           for q, w in zip(queries, weights)]))
     if naive:
         import bm25s
         from rank_bm25 import BM25Okapi
@@ -124,7 +125,8 @@ def lexical_figures(terms, i: np.ndarray, j: np.ndarray, query_texts: list[str],
         tokens = token_lists(terms, i, j)
         real = bm25s.BM25()
         real.index(tokens, show_progress=False)
-        gap = max(float(np.abs(weighted_bm25(real, w, len(i)) - weighted_bm25(lexical, w, len(i))).max()) for w in weights)
+        gap = max(float(np.abs(weighted_bm25(real, w, len(i)) - weighted_bm25(lexical, w, len(i))).max())
+                  for w in weights)
         assert gap < 1e-3, f"synthetic postings differ from bm25s by {gap}"
         okapi = BM25Okapi(tokens)
         out["rank_bm25_query_ms"] = time_queries(lambda w: okapi.get_top_n(list(w), tokens, n=10), weights)

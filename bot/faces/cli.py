@@ -32,7 +32,8 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Extra folder of .txt / .md / .html Q&A documents (repeatable).")
 @click.option("--model", envvar="AUTOGRAD_KB_MODEL", default=None,
-              help="sentence-transformers model path or name [env AUTOGRAD_KB_MODEL; default: bundled all-MiniLM-L6-v2].")
+              help="sentence-transformers model path or name "
+                   "[env AUTOGRAD_KB_MODEL; default: bundled all-MiniLM-L6-v2].")
 @click.option("--force", is_flag=True, help="Re-embed everything, even unchanged chunks.")
 @click.option("-v", "--verbose", is_flag=True, help="List every dropped record and why.")
 @click.option("--verify/--no-verify", default=True, show_default=True,

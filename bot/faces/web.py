@@ -164,7 +164,8 @@ def build_app(bot: Bot, store: FeedbackStore, *, examples: list[str] | None = No
                 chat = gr.Chatbot(label="Chat", show_label=False, height="62vh", elem_id="chat", layout="panel",
                                   autoscroll=False)
                 question = gr.Textbox(label="Question / 问题", max_length=MAX_QUESTION_CHARS, elem_id="question",
-                                      placeholder="Ask about backward, grad_fn, leaf tensors, Jacobians… (中文 / English)")
+                                      placeholder="Ask about backward, grad_fn, leaf tensors, Jacobians… "
+                                                  "(中文 / English)")
                 with gr.Row():
                     ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=3)
                     answer_from = gr.Radio(list(ORIGIN_CHOICES), value=origin, label="Answer from", elem_id="source",

@@ -22,7 +22,8 @@ def supports(path: Path) -> bool:
         return False
     return (config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
             and modules[:2] == ["Transformer", "Pooling"] and pooling.get("pooling_mode_mean_tokens")
-            and not any(v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens")
+            and not any(v for k, v in pooling.items()
+                        if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens")
             and (path / "model.safetensors").exists() and (path / "tokenizer.json").exists())
 
 

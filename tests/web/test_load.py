@@ -54,7 +54,8 @@ def test_default_queue_answers_every_request(chat_server):
 
 
 def test_small_queue_refuses_cleanly_and_leaves_no_process(built_index, tmp_path):
-    """With a queue of 2 some requests get Gradio's clean "queue is full" reply; none fails; the sandbox exits with it."""
+    """With a queue of 2 some requests get Gradio's clean "queue is full" reply; none fails; the sandbox exits
+    with it."""
     data_dir = tmp_path / "data"
     shutil.copytree(built_index, data_dir, symlinks=True)
     result = load_test(data_dir, max_queue=2, **SMALL)

@@ -70,7 +70,8 @@ def test_ask_batch_without_questions_says_so(built_index):
 
 
 SNIPPET_ERRORS = {"empty": "Error: the snippet is empty", "whitespace": "Error: the snippet is empty",
-                  "1 MB": "Error: the snippet is larger than 256 KiB", "binary": "Error: the snippet is not valid UTF-8 text",
+                  "1 MB": "Error: the snippet is larger than 256 KiB",
+                  "binary": "Error: the snippet is not valid UTF-8 text",
                   "invalid UTF-8": "Error: the snippet is not valid UTF-8 text",
                   "NUL": "error: code contains NUL bytes",
                   "control": "SyntaxError: invalid non-printable character U+001B"}

@@ -81,7 +81,8 @@ def test_ask_batch_answers_every_good_line_and_flags_bad_ones(built_index):
 
     lines = "grad_fn是什么意思\n\n" + "x" * 1_000_000 + "\n\xff\xfe\nmysql 索引类型\n"
     result = CliRunner().invoke(main, ["--data-dir", str(built_index), "ask", "-", "--json"],
-                                input=lines.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf\xc3\xbe", b"\xff\xfe"))
+                                input=lines.encode("utf-8", "surrogateescape")
+                                .replace(b"\xc3\xbf\xc3\xbe", b"\xff\xfe"))
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert len(rows) == 5 and result.exit_code == 1
     assert not rows[0]["abstained"] and rows[4]["abstained"]

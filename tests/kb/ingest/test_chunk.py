@@ -3,7 +3,8 @@ from kb.ingest.chunk import make_chunks, split_text, title
 from kb.ingest.dedupe import Entry
 from kb.types import Citation
 
-CODE = "```python import torch x = torch.ones(2, requires_grad=True) (x * x).sum().backward() print(x.grad) # tensor([2., 2.]) ```"
+CODE = ("```python import torch x = torch.ones(2, requires_grad=True) (x * x).sum().backward() print(x.grad) "
+        "# tensor([2., 2.]) ```")
 
 
 def entry(answer: str, question: str = "x.grad 是多少") -> Entry:

@@ -45,7 +45,8 @@ def test_text_is_plain_and_examples_become_programs_with_claims(docs):
 
 def test_a_missing_name_is_reported_not_fatal():
     docs, missing = load_docs(["torch.no_grad", "torch.autograd.not_a_thing"])
-    assert [d.name for d in docs] == ["torch.no_grad"] and missing == [("torch.autograd.not_a_thing", "not in this torch")]
+    assert [d.name for d in docs] == ["torch.no_grad"]
+    assert missing == [("torch.autograd.not_a_thing", "not in this torch")]
 
 
 def test_examples_get_the_imports_they_take_for_granted():
