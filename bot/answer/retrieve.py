@@ -158,7 +158,7 @@ class Retriever:
         elif options.fusion == "rrf":
             fused = rrf([r for r in (dense_ids, [i for i, _ in sorted(lexical_hits, key=lambda h: -h[1])]) if r])
         else:
-            names = question_names(query) if options.names else frozenset()
+            names = self.corrected_names(query, typos=options.typos) if options.names else frozenset()
             fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits), names)
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         hits = [Hit(self.index.chunks[i], float(fused[i]), i) for i in best]
@@ -168,6 +168,16 @@ class Retriever:
             side_hits = [h for side in sides for h in self.search(side, k=1, origin=origin, options=single)]
             hits = list({h.chunk.id: h for h in [hits[0], *side_hits, *hits[1:]]}.values())[:k]
         return hits
+
+    def corrected_names(self, query: str, *, typos: bool = True) -> frozenset[str]:
+        """The question's code-like names, and (with `typos`) each with its unknown last part replaced by the
+        indexed words one typo away (`torch.no_gard` → `torch.no_grad`)."""
+        names = question_names(query)
+        if not typos:
+            return names
+        fixed = {f"{head}{dot}{word}" for name in names for head, dot, last in [name.rpartition(".")]
+                 if last not in self.vocab for word in self.spelling.near(last)}
+        return names | fixed
 
     def query_terms(self, query: str, *, bridge: bool = True, typos: bool = True) -> dict[str, float]:
         """Weighted lexical terms, plus (with `typos`) the indexed words that unknown words are one typo away

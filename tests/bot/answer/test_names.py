@@ -43,3 +43,12 @@ def test_the_entry_defining_a_name_outranks_a_page_about_the_topic(bot, question
 
     assert first(SearchOptions(names=False)) != api
     assert first(SearchOptions()) == api
+
+
+def test_a_misspelt_name_is_lifted_as_the_name_it_is_one_typo_from(bot):
+    question = "torch.no_gard 可以当装饰器用吗"
+    assert {"torch.no_gard", "torch.no_grad"} <= bot.retriever.corrected_names(question)
+    assert bot.retriever.corrected_names(question, typos=False) == {"torch.no_gard"}
+    first = lambda options: bot.retriever.search(question, k=1, options=options)[0].chunk.section  # noqa: E731
+    assert first(SearchOptions(names=False)) != "torch.no_grad"
+    assert first(SearchOptions()) == "torch.no_grad"
