@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 
+from kb.syntax import parse
+
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "sqrt"}  # torch.<f>(...) read as <f>(...)
 OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
 JACOBIAN_CALLS = {"torch.autograd.grad", "torch.autograd.functional.jacobian"}
@@ -85,7 +87,7 @@ def maths_of_code(code: str) -> str | None:
     is plainly that: straight-line leaves and arithmetic with one `out.backward()` (its gradients), or such a
     prefix before a Jacobian call on a vector leaf (its Jacobian)."""
     try:
-        body = ast.parse(code).body
+        body = parse(code).body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
     leaves: dict[str, float | list[float]] = {}

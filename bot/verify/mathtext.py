@@ -15,6 +15,8 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
+from kb.syntax import PARSER
+
 MAX_TEXT, MAX_EXPR, MAX_DEPTH, MAX_DIGITS, MAX_VECTOR = 2000, 200, 12, 300, 8
 FUNCS = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "log": sympy.log,
          "ln": sympy.log, "sqrt": sympy.sqrt}
@@ -130,13 +132,20 @@ def _digits(node: sympy.Basic) -> float:
     return sum(parts) if parts else 1.0  # Mul, a Pow with a symbolic exponent, a function; pi and E
 
 
+def sympy_parse(s: str, local: dict, *, evaluate: bool = True) -> sympy.Basic:
+    """sympy's `parse_expr` with our transformations, under the parser lock (unevaluated, it parses Python's AST:
+    see kb.syntax)."""
+    with PARSER:
+        return parse_expr(s, local_dict=dict(local), transformations=TRANSFORMS, evaluate=evaluate)
+
+
 def parse(s: str, names: set[str]) -> sympy.Expr | None:
     """Parse a whitelisted string into a sympy expression of some of `names`, or None."""
     local = {**{n: sympy.Symbol(n) for n in names}, "e": sympy.E, "pi": sympy.pi, **FUNCS}
-    raw = parse_expr(s, local_dict=dict(local), transformations=TRANSFORMS, evaluate=False)
+    raw = sympy_parse(s, local, evaluate=False)
     if not isinstance(raw, sympy.Expr) or _digits(raw) > MAX_DIGITS:
         return None
-    expr = parse_expr(s, local_dict=dict(local), transformations=TRANSFORMS)
+    expr = sympy_parse(s, local)
     return expr if expr.free_symbols and {str(v) for v in expr.free_symbols} <= names else None
 
 
@@ -174,7 +183,7 @@ def find_definition(text: str, name: str) -> sympy.Expr | None:
         if safe_string(s, set(LETTERS) - {name}) and not re.match(r"\.[A-Za-z_]|[_\[{'\"]", text[run.end():]):
             local = {n: sympy.Symbol(n) for n in LETTERS if n != name} | {"e": sympy.E, "pi": sympy.pi, **FUNCS}
             try:
-                expr = parse_expr(s, local_dict=local, transformations=TRANSFORMS, evaluate=False)
+                expr = sympy_parse(s, local, evaluate=False)
             except Exception:  # noqa: BLE001 - as in parse(): odd input is "no definition"
                 continue
             if isinstance(expr, sympy.Expr) and expr.args and expr.free_symbols and _digits(expr) <= MAX_DIGITS:

@@ -14,6 +14,7 @@ import ast
 import re
 
 from kb.extract.literal import LITERAL, parse_value
+from kb.syntax import parse
 from kb.types import Claim, Code
 
 VAR = r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*+"  # a whole ASCII name: `\w*` ran into CJK, backtracked
@@ -54,7 +55,7 @@ def last_printed(code: Code | None) -> str | None:
     """The expression the program prints last (what an `输出结果为:` after it refers to)."""
     if code is None or not code.parsed:
         return None
-    calls = [n for n in ast.walk(ast.parse(code.text)) if isinstance(n, ast.Call)
+    calls = [n for n in ast.walk(parse(code.text)) if isinstance(n, ast.Call)
              and getattr(n.func, "id", "") == "print" and len(n.args) == 1]
     return ast.unparse(calls[-1].args[0]) if calls else None
 
@@ -87,7 +88,7 @@ def _in_string(statement: str) -> bool:
 
 def _printed_expr(statement: str) -> str | None:
     try:
-        node = ast.parse(statement).body[0]
+        node = parse(statement).body[0]
     except (SyntaxError, IndexError):
         return None
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \

@@ -1,12 +1,12 @@
 """Find the code in a Q&A record: fenced blocks, code lines, or code run into the prose."""
 from __future__ import annotations
 
-import ast
 import io
 import re
 import tokenize
 
 from kb.extract.reflow import reflow_code
+from kb.syntax import parse
 from kb.text import CJK
 from kb.types import Code
 
@@ -21,7 +21,7 @@ MAX_ATTEMPTS = 64  # reflows per text in the search for inline code
 
 
 def _statements(program: str) -> int:
-    return len(ast.parse(program).body)
+    return len(parse(program).body)
 
 
 def _code_lines(text: str) -> list[str]:
@@ -62,7 +62,7 @@ def reflow(raw: str) -> str | None:
 def parses(source: str) -> bool:
     """Whether `source` is valid Python."""
     try:
-        ast.parse(source)
+        parse(source)
         return True
     except (SyntaxError, ValueError):
         return False

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kb.extract.blocks import restore_blocks
+from kb.syntax import parse
 
 COMPOUND = ("for", "while", "if", "elif", "else", "with", "def", "class", "try", "except",
             "finally", "async")
@@ -132,7 +133,7 @@ def _try_parse(source: str) -> ast.Module | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         try:
-            return ast.parse(source)
+            return parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from kb.extract.literal import NUMBER, TENSOR, parse_value
+from kb.syntax import literal_eval, parse
 from kb.types import Claim
 
 PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
@@ -61,7 +62,7 @@ def output_paths(want: str) -> list[tuple[int, ...]] | None:
     if "None" not in shape or re.search(r"[^\s(),None]", shape.replace("None", "")):
         return None
     try:
-        structure = ast.literal_eval(shape)
+        structure = literal_eval(shape)
     except (ValueError, SyntaxError):
         return None
     return list(_paths(structure, ()))
@@ -78,7 +79,7 @@ def _paths(value, prefix: tuple[int, ...]):
 def _expression(source: str) -> str | None:
     """The expression a statement shows: itself, or what it prints; None for other statements."""
     try:
-        tree = ast.parse(source, mode="eval").body
+        tree = parse(source, mode="eval").body
     except SyntaxError:
         return None
     if isinstance(tree, ast.Call) and getattr(tree.func, "id", "") == "print" and len(tree.args) == 1:
