@@ -30,6 +30,7 @@ VARIANTS = {
     "hybrid + bridge, comparisons not split": SearchOptions(compare=False),
     "hybrid + bridge, typos not matched": SearchOptions(typos=False),
     "hybrid + bridge, defined names not lifted": SearchOptions(names=False),
+    "hybrid + bridge, parts not ordered by similarity": SearchOptions(parts=False),
 }
 CUTOFFS = (1, 3, 5)
 

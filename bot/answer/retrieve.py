@@ -12,6 +12,7 @@ import numpy as np
 from bot.answer.compare import comparison_sides
 from bot.answer.domain import near
 from bot.answer.names import CODE_NAME, defines, definitions, question_names
+from bot.answer.parts import order_parts
 from kb.index.bridge import expand, gloss
 from kb.index.search import Index, lexical_text
 from kb.index.tokens import tokenize
@@ -55,6 +56,7 @@ class SearchOptions:
     compare: bool = True  # a comparison question gets each side's best hit too
     typos: bool = True  # an unknown word also looks for the indexed words one typo away
     names: bool = True  # a docs entry that defines a name the question uses is lifted (bot.answer.names)
+    parts: bool = True  # the parts of one entry are ordered by their dense similarity (bot.answer.parts)
 
 
 def rrf(rankings: list[list[int]], *, k: int = RRF_K) -> dict[int, float]:
@@ -160,8 +162,11 @@ class Retriever:
         else:
             names = self.corrected_names(query, typos=options.typos) if options.names else frozenset()
             fused = self._zscore_fusion(vector, dense_ids, dict(lexical_hits), names)
-        best = sorted(fused, key=lambda i: -fused[i])[:k]
-        hits = [Hit(self.index.chunks[i], float(fused[i]), i) for i in best]
+        ranked = sorted(fused, key=lambda i: -fused[i])
+        scores = [float(fused[i]) for i in ranked]  # a place's score stays with the place
+        if options.parts and options.fusion == "zscore" and vector is not None:
+            ranked = order_parts(ranked, self.index.chunks, lambda rows: self.index.cosines(rows, vector))
+        hits = [Hit(self.index.chunks[i], score, i) for i, score in zip(ranked[:k], scores)]
         sides = comparison_sides(query) if options.compare else None
         if sides and hits:
             single = replace(options, compare=False)
