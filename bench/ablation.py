@@ -84,14 +84,14 @@ def build_costs(chunks: list, model: str) -> dict[str, float]:
 
     from kb.index.bridge import expand
     from kb.index.embed import embed, load_model
-    from kb.index.search import lexical_text, make_dense_index, passages
+    from kb.index.search import lexical_text, make_dense_index, own_text, passages
     from kb.index.tokens import tokenize
 
     load_model(model)
     texts = [t for c in chunks for t in passages(c)]
     embed_s, vectors = timed(lambda: embed(texts, model=model))
     faiss_s, _ = timed(lambda: make_dense_index(vectors, kind="flat"))
-    raw = [f"{c.question}\n{c.text}\n{c.code.text if c.code else ''}" for c in chunks]
+    raw = [own_text(c) for c in chunks]
     expand.cache_clear()
     bridge_s, _ = timed(lambda: [expand(t) for t in raw])
     tokens_s, tokens = timed(lambda: [tokenize(lexical_text(c)) for c in chunks])

@@ -235,8 +235,10 @@ class Retriever:
             last = name.rsplit(".", 1)[-1]
             if re.search(r"(error|warning|exception)$", last) or len(last) < 2 or name in PYTHON_NAMES:
                 continue
+            if {name, last} & names:
+                continue
             near_words = spelling.near(name) | spelling.near(last) if spelling else set()
-            if not ({name, last} | near_words) & names:
+            if not near_words & names:
                 unknown.append(match.group(0))
         return tuple(unknown)
 

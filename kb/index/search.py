@@ -40,22 +40,27 @@ def passages(chunk: Chunk, *, english_only: bool = True) -> list[str]:
     return [text] + [f"{title} {' '.join(words[i : i + size])}" for i in range(size, len(words), size)]
 
 
-def lexical_text(chunk: Chunk) -> str:
-    """What the lexical index sees: the question, its alternatives, the answer, the code, and bridge
-    equivalents."""
+def own_text(chunk: Chunk) -> str:
+    """An entry's own words: its question, its answer and its code."""
     code = chunk.code.text if chunk.code else ""
-    text = "\n".join([chunk.question, *alternatives(chunk), chunk.text, code])
+    return "\n".join([chunk.question, chunk.text, code])
+
+
+def bridged(text: str) -> str:
+    """The text followed by the bridge's equivalents of the terms it uses."""
     return f"{text}\n{' '.join(expand(text).terms)}"
 
 
+def lexical_text(chunk: Chunk) -> str:
+    """What the lexical index sees: the entry's own words, its alternative questions, and bridge equivalents."""
+    return bridged("\n".join([own_text(chunk), *alternatives(chunk)]))
+
+
 def own_names(chunk: Chunk) -> set[str]:
-    """The code-like words of an entry's own question, text and code and of their bridge equivalents ("batch
-    normalization" brings BatchNorm), not of its alternative questions: what decides whether the knowledge base
-    mentions a name a question uses."""
-    code = chunk.code.text if chunk.code else ""
-    text = "\n".join([chunk.question, chunk.text, code])
-    text = f"{text}\n{' '.join(expand(text).terms)}"
-    return {t for m in IDENT.finditer(text) for t in identifier_tokens(m.group(0))}
+    """The code-like words of an entry's own words and of their bridge equivalents ("batch normalization" brings
+    BatchNorm), not of its alternative questions: what decides whether the knowledge base mentions a name a
+    question uses."""
+    return {t for m in IDENT.finditer(bridged(own_text(chunk))) for t in identifier_tokens(m.group(0))}
 
 
 NAMES_FILE = "names.json"
